@@ -1,0 +1,40 @@
+"""xaccess: IAM roles for third-party access with an external ID, correct by construction.
+
+Importing :mod:`xaccess` is cheap: the policy model, identifiers and evaluation
+are pure Python and never import boto3. The AWS layer is loaded only when one of
+its names is first used.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from xaccess.errors import PolicySizeError, ValidationError, XAccessError
+from xaccess.policy import (
+    INLINE_POLICIES_SIZE_QUOTA,
+    MANAGED_POLICY_SIZE_QUOTA,
+    TRUST_POLICY_SIZE_QUOTA,
+    Condition,
+    PolicyDocument,
+    Principal,
+    Statement,
+)
+
+try:
+    __version__ = version("xaccess")
+except PackageNotFoundError:  # pragma: no cover - only when run from an uninstalled tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "INLINE_POLICIES_SIZE_QUOTA",
+    "MANAGED_POLICY_SIZE_QUOTA",
+    "TRUST_POLICY_SIZE_QUOTA",
+    "Condition",
+    "PolicyDocument",
+    "PolicySizeError",
+    "Principal",
+    "Statement",
+    "ValidationError",
+    "XAccessError",
+    "__version__",
+]

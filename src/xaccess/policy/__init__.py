@@ -1,0 +1,29 @@
+"""Policy documents and their evaluation."""
+
+from xaccess.policy.document import (
+    CONDITION_OPERATORS,
+    INLINE_POLICIES_SIZE_QUOTA,
+    MANAGED_POLICY_SIZE_QUOTA,
+    POLICY_VERSIONS,
+    TRUST_POLICY_SIZE_QUOTA,
+    Condition,
+    ConditionValue,
+    PolicyDocument,
+    Principal,
+    Statement,
+    iam_size,
+)
+
+__all__ = [
+    "CONDITION_OPERATORS",
+    "INLINE_POLICIES_SIZE_QUOTA",
+    "MANAGED_POLICY_SIZE_QUOTA",
+    "POLICY_VERSIONS",
+    "TRUST_POLICY_SIZE_QUOTA",
+    "Condition",
+    "ConditionValue",
+    "PolicyDocument",
+    "Principal",
+    "Statement",
+    "iam_size",
+]
