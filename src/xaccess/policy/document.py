@@ -82,6 +82,25 @@ _BASE_OPERATORS: Final = frozenset(
 #: Every base condition operator IAM knows (before ``IfExists`` and set prefixes).
 CONDITION_OPERATORS: Final = _BASE_OPERATORS
 
+_PARTITIONS: Final = frozenset(
+    {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
+)
+_IAM_RESOURCE_TYPES: Final = (
+    "user/",
+    "federated-user/",
+    "role/",
+    "group/",
+    "instance-profile/",
+    "mfa/",
+    "server-certificate/",
+    "policy/",
+    "sms-mfa/",
+    "saml-provider/",
+    "oidc-provider/",
+    "report/",
+    "access-report/",
+    "root",
+)
 _SET_PREFIXES: Final = ("ForAnyValue:", "ForAllValues:")
 _PRINCIPAL_TYPES: Final = ("AWS", "Service", "Federated", "CanonicalUser")
 _STATEMENT_KEYS: Final = (
@@ -166,7 +185,11 @@ def _to_values(value: Iterable[ConditionValue] | ConditionValue) -> tuple[Condit
 
 
 def _to_conditions(value: Iterable[Condition]) -> tuple[Condition, ...]:
-    return tuple(value)
+    # JSON objects are unordered, so conditions are kept in one canonical order.
+    items = tuple(value)
+    if all(isinstance(c, Condition) for c in items):
+        return tuple(sorted(items, key=lambda c: (c.operator, c.key)))
+    return items
 
 
 def _to_statements(value: Iterable[Statement]) -> tuple[Statement, ...]:
@@ -183,14 +206,35 @@ def _validate_actions(path: str, values: tuple[str, ...]) -> None:
             )
 
 
+def _resource_problem(resource: str) -> str | None:
+    if resource == "*":
+        return None
+    if not _RESOURCE.fullmatch(resource):
+        return (
+            f"{_short(resource)} must be an ARN ('arn:partition:service:region:account:"
+            "resource') or '*'"
+        )
+    _, partition, service, region, _account, rest = resource.split(":", 5)
+    if partition != "*" and partition not in _PARTITIONS:
+        return f"partition {_short(partition)} of {_short(resource)} is not an AWS partition"
+    if not service or "*" in service or "?" in service:
+        return f"the service of {_short(resource)} must be named in full, without wildcards"
+    if region and service == "iam":
+        return f"IAM resource {_short(resource)} cannot contain region information"
+    if region and service == "s3" and not rest.startswith("accesspoint/"):
+        return f"S3 resource {_short(resource)} cannot contain region information"
+    if service == "iam" and rest != "*" and not rest.startswith(_IAM_RESOURCE_TYPES):
+        return (
+            f"IAM resource path must be '*' or start with one of {', '.join(_IAM_RESOURCE_TYPES)}"
+        )
+    return None
+
+
 def _validate_resources(path: str, values: tuple[str, ...]) -> None:
     for i, resource in enumerate(values):
-        if not _RESOURCE.fullmatch(resource):
-            raise ValidationError(
-                f"{path}[{i}]" if len(values) > 1 else path,
-                f"{_short(resource)} must be an ARN ('arn:partition:service:region:account:"
-                "resource') or '*'",
-            )
+        problem = _resource_problem(resource)
+        if problem is not None:
+            raise ValidationError(f"{path}[{i}]" if len(values) > 1 else path, problem)
 
 
 @attrs.frozen
@@ -290,28 +334,66 @@ class Principal:
                     f"unknown principal type; expected one of {', '.join(_PRINCIPAL_TYPES)}",
                 )
             fields[names[key]] = _as_strings(raw, f"{path}.{key}", allow_empty_string=False)
-        return cls(
-            aws=fields.get("aws", ()),
-            service=fields.get("service", ()),
-            federated=fields.get("federated", ()),
-            canonical_user=fields.get("canonical_user", ()),
-        )
+        try:
+            return cls(
+                aws=fields.get("aws", ()),
+                service=fields.get("service", ()),
+                federated=fields.get("federated", ()),
+                canonical_user=fields.get("canonical_user", ()),
+            )
+        except ValidationError as exc:
+            raise ValidationError(path + exc.field.removeprefix("Principal"), exc.rule) from None
 
 
 def _emit_strings(values: tuple[str, ...]) -> str | list[str]:
     return values[0] if len(values) == 1 else list(values)
 
 
-def _validate_operator(operator: str, path: str) -> None:
-    base = operator
+_ISO_DATE = re.compile(
+    r"-?[0-9]{4,9}(-[0-9]{2}(-[0-9]{2})?)?"
+    r"([Tt][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?)?",
+    flags=re.ASCII,
+)
+
+
+def _valid_date(value: ConditionValue) -> bool:
+    """IAM's date forms: ISO 8601 (date, or date and time) or epoch seconds."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value >= 0
+    if not isinstance(value, str):
+        return False
+    if value.isascii() and value.isdigit():
+        return True
+    if not _ISO_DATE.fullmatch(value):
+        return False
+    date, _, time = value.upper().partition("T")
+    parts = date.lstrip("-").split("-")
+    if len(parts) > 1 and not 1 <= int(parts[1]) <= 12:
+        return False
+    if len(parts) > 2 and not 1 <= int(parts[2]) <= 31:
+        return False
+    clock = re.split(r"[Z+-]", time, maxsplit=1)[0].split(":") if time else []
+    limits = (23, 59, 59)
+    return all(float(v) <= limit for v, limit in zip(clock, limits, strict=False))
+
+
+def _base_operator(operator: str) -> str:
+    """``operator`` without its set prefix and ``IfExists`` suffix."""
     for prefix in _SET_PREFIXES:
-        if base.startswith(prefix):
-            base = base[len(prefix) :]
+        if operator.startswith(prefix):
+            operator = operator[len(prefix) :]
             break
-    if base.endswith("IfExists") and base != "IfExists":
-        base = base[: -len("IfExists")]
-        if base == "Null":
-            raise ValidationError(path, "'Null' cannot take the 'IfExists' suffix")
+    if operator.endswith("IfExists") and operator != "IfExists":
+        operator = operator[: -len("IfExists")]
+    return operator
+
+
+def _validate_operator(operator: str, path: str) -> None:
+    base = _base_operator(operator)
+    if base == "Null" and operator.endswith("IfExists"):
+        raise ValidationError(path, "'Null' cannot take the 'IfExists' suffix")
     if base not in _BASE_OPERATORS:
         raise ValidationError(path, f"unknown condition operator {_short(operator)}")
 
@@ -346,6 +428,7 @@ class Condition:
         _check_text(self.key, where)
         if not self.values:
             raise ValidationError(where, "must have at least one value")
+        is_date = _base_operator(self.operator).startswith("Date")
         for i, value in enumerate(self.values):
             if isinstance(value, str):
                 _check_text(value, f"{where}[{i}]")
@@ -355,6 +438,12 @@ class Condition:
                 )
             elif isinstance(value, float) and not math.isfinite(value):
                 raise ValidationError(f"{where}[{i}]", "must be a finite number")
+            if is_date and not _valid_date(value):
+                raise ValidationError(
+                    f"{where}[{i}]",
+                    f"{_short(value)} is not a date: expected ISO 8601 "
+                    "(2026-01-31 or 2026-01-31T12:00:00Z) or epoch seconds",
+                )
 
 
 def _conditions_from_json(value: object, path: str) -> tuple[Condition, ...]:

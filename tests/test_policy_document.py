@@ -1,0 +1,518 @@
+"""Tests for the policy document model: parsing, canonical JSON, sizes, use rules."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from moto.iam.policy_validation import (
+    IAMPolicyDocumentValidator,
+    IAMTrustPolicyDocumentValidator,
+)
+
+from tests import strategies as pst
+from xaccess import PolicySizeError, ValidationError
+from xaccess.policy import (
+    INLINE_POLICIES_SIZE_QUOTA,
+    MANAGED_POLICY_SIZE_QUOTA,
+    TRUST_POLICY_SIZE_QUOTA,
+    Condition,
+    PolicyDocument,
+    Principal,
+    Statement,
+    iam_size,
+)
+
+TRUST: dict[str, Any] = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": "abc123"}},
+        }
+    ],
+}
+
+
+def _doc(**statement: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    base.update(statement)
+    return {"Version": "2012-10-17", "Statement": [base]}
+
+
+# -- accepted forms ----------------------------------------------------------------
+
+
+def test_trust_policy_round_trips_to_identical_text() -> None:
+    """A typical trust policy parses and emits the same compact JSON."""
+    doc = PolicyDocument.from_dict(TRUST)
+    assert json.dumps(TRUST, separators=(",", ":")) == doc.to_json()
+
+
+def test_statement_may_be_a_single_object() -> None:
+    """``Statement`` as one object parses like a one-element list."""
+    single = {"Version": "2012-10-17", "Statement": TRUST["Statement"][0]}
+    assert PolicyDocument.from_dict(TRUST) == PolicyDocument.from_dict(single)
+
+
+def test_string_and_list_spellings_are_equal() -> None:
+    """``"Action": "x"`` and ``"Action": ["x"]`` give equal documents."""
+    a = PolicyDocument.from_dict(_doc(Action="s3:GetObject", Resource="*"))
+    b = PolicyDocument.from_dict(_doc(Action=["s3:GetObject"], Resource=["*"]))
+    assert a == b
+    assert hash(a) == hash(b)
+
+
+def test_every_principal_type_is_accepted() -> None:
+    """AWS, Service, Federated and CanonicalUser principals parse and are kept."""
+    principal = {
+        "AWS": ["111122223333", "arn:aws:iam::111122223333:role/R"],
+        "Service": "ec2.amazonaws.com",
+        "Federated": "cognito-identity.amazonaws.com",
+        "CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
+    }
+    doc = PolicyDocument.from_dict(
+        {"Statement": {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}}
+    )
+    got = doc.statements[0].principal
+    assert got is not None
+    assert ("111122223333", "arn:aws:iam::111122223333:role/R") == got.aws
+    assert ("ec2.amazonaws.com",) == got.service
+    assert principal == doc.to_dict()["Statement"][0]["Principal"]
+
+
+def test_principal_star_and_aws_star_are_kept_apart() -> None:
+    """``"*"`` and ``{"AWS": "*"}`` each emit as written."""
+    star = PolicyDocument.from_dict(_doc(Principal="*", Resource="*"))
+    aws_star = PolicyDocument.from_dict(_doc(Principal={"AWS": "*"}))
+    assert "*" == star.to_dict()["Statement"][0]["Principal"]
+    assert {"AWS": "*"} == aws_star.to_dict()["Statement"][0]["Principal"]
+
+
+def test_not_elements_are_accepted() -> None:
+    """NotPrincipal, NotAction and NotResource parse and round-trip."""
+    data = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:user/Bob"},
+                "NotAction": "iam:*",
+                "NotResource": "arn:aws:s3:::bucket/*",
+            }
+        ],
+    }
+    assert data == PolicyDocument.from_dict(data).to_dict()
+
+
+def test_conditions_with_set_prefixes_ifexists_bools_and_numbers() -> None:
+    """Conditions keep every operator form and value type."""
+    cond = {
+        "ForAnyValue:StringLikeIfExists": {"aws:TagKeys": ["team*", "env"]},
+        "Bool": {"aws:SecureTransport": True},
+        "NumericLessThan": {"s3:max-keys": 10},
+        "Null": {"aws:TokenIssueTime": "false"},
+        "DateGreaterThan": {"aws:CurrentTime": "2026-01-01T00:00:00Z"},
+    }
+    doc = PolicyDocument.from_dict(_doc(Condition=cond))
+    assert cond == doc.to_dict()["Statement"][0]["Condition"]
+    assert Condition("Bool", "aws:SecureTransport", (True,)) in doc.statements[0].conditions
+
+
+def test_both_policy_versions_and_missing_version() -> None:
+    """2012-10-17 and 2008-10-17 are accepted; a missing Version stays missing."""
+    old = _doc()
+    old["Version"] = "2008-10-17"
+    assert "2008-10-17" == PolicyDocument.from_dict(old).version
+    missing = _doc()
+    del missing["Version"]
+    doc = PolicyDocument.from_dict(missing)
+    assert doc.version is None
+    assert "Version" not in doc.to_dict()
+
+
+def test_sid_and_id_are_kept() -> None:
+    """``Sid`` (including the empty one consoles write) and ``Id`` survive."""
+    data = _doc(Sid="")
+    data["Id"] = "my-policy"
+    data["Statement"].append(
+        {"Sid": "Second1", "Effect": "Deny", "Action": "s3:*", "Resource": "*"}
+    )
+    assert data == PolicyDocument.from_dict(data).to_dict()
+
+
+def test_from_json_accepts_bytes_and_whitespace() -> None:
+    """Pretty-printed bytes parse like compact text."""
+    pretty = json.dumps(TRUST, indent=4).encode()
+    assert PolicyDocument.from_dict(TRUST) == PolicyDocument.from_json(pretty)
+
+
+def test_to_json_is_ascii_and_indentable() -> None:
+    """Non-ASCII Latin-1 text is escaped; indent gives readable output."""
+    doc = PolicyDocument.from_dict(_doc(Condition={"StringEquals": {"s3:prefix": "caf\u00e9"}}))
+    compact = doc.to_json()
+    assert compact.isascii()
+    assert "caf\\u00e9" in compact
+    assert "\n" in doc.to_json(indent=2)
+    assert doc == PolicyDocument.from_json(doc.to_json(indent=2))
+
+
+def test_documents_are_hashable_immutable_and_picklable() -> None:
+    """Documents are frozen values."""
+    doc = PolicyDocument.from_dict(TRUST)
+    assert {doc: 1}[PolicyDocument.from_dict(TRUST)] == 1
+    with pytest.raises(AttributeError):
+        doc.version = "2008-10-17"  # type: ignore[misc]
+    assert doc == pickle.loads(pickle.dumps(doc))  # noqa: S301 - our own data
+
+
+def test_building_documents_in_code() -> None:
+    """Documents built from model objects emit canonical JSON."""
+    doc = PolicyDocument(
+        statements=[
+            Statement(
+                effect="Allow",
+                principal=Principal.of_aws("111122223333"),
+                actions="sts:AssumeRole",
+                conditions=[Condition("StringEquals", "sts:ExternalId", "e1")],
+            )
+        ]
+    )
+    assert {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "111122223333"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"sts:ExternalId": "e1"}},
+            }
+        ],
+    } == doc.to_dict()
+    assert 1 == len(doc)
+    assert [doc.statements[0]] == list(doc)
+
+
+# -- rejected forms ----------------------------------------------------------------
+
+REJECTED: list[tuple[Any, str, str]] = [
+    ("{not json", "policy", "malformed JSON"),
+    ("[1, 2]", "policy", "must be a JSON object"),
+    ('{"Statement": NaN}', "policy", "NaN is not valid JSON"),
+    ({"Version": "2012-10-17"}, "Statement", "is required"),
+    ({"Statement": []}, "Statement", "must not be an empty list"),
+    ({"Statement": "x"}, "Statement", "must be an object or a list"),
+    ({"Statement": ["x"]}, "Statement[0]", "must be an object"),
+    ({"Version": "2012-10-18", "Statement": []}, "Version", "must be one of"),
+    ({"Version": None, "Statement": []}, "Version", "must be one of"),
+    ({"Id": 5, "Statement": []}, "Id", "must be a string"),
+    ({"Extra": 1, "Statement": []}, "Extra", "unknown element"),
+    (_doc(Effect="allow"), "Statement[0].Effect", "exactly 'Allow' or 'Deny'"),
+    (_doc(Effect=None), "Statement[0].Effect", "exactly 'Allow' or 'Deny'"),
+    (_doc(effect="Allow"), "Statement[0].effect", "unknown element"),
+    (_doc(NotAction="s3:*"), "Statement[0].NotAction", "cannot be combined with Action"),
+    (_doc(NotResource="*"), "Statement[0].NotResource", "cannot be combined with Resource"),
+    (
+        _doc(Principal="*", NotPrincipal="*"),
+        "Statement[0].NotPrincipal",
+        "cannot be combined with Principal",
+    ),
+    (_doc(Action=[]), "Statement[0].Action", "must not be an empty list"),
+    (_doc(Action=""), "Statement[0].Action", "must not be empty"),
+    (_doc(Action="GetObject"), "Statement[0].Action", "is not an action"),
+    (_doc(Action=["s3:Get", 3]), "Statement[0].Action[1]", "must be a string"),
+    (_doc(Action={"a": 1}), "Statement[0].Action", "string or a list of strings"),
+    (_doc(Resource="bucket"), "Statement[0].Resource", "must be an ARN"),
+    (_doc(Resource="arn:aws:s3"), "Statement[0].Resource", "must be an ARN"),
+    (_doc(Resource="arn:aws2:s3:::b"), "Statement[0].Resource", "not an AWS partition"),
+    (_doc(Resource="arn:aws::::b"), "Statement[0].Resource", "named in full"),
+    (_doc(Resource="arn:aws:s*:::b"), "Statement[0].Resource", "named in full"),
+    (_doc(Resource="arn:aws:iam:us-east-1::role/x"), "Statement[0].Resource", "region"),
+    (_doc(Resource="arn:aws:s3:us-east-1::bucket"), "Statement[0].Resource", "region"),
+    (_doc(Resource="arn:aws:iam::111122223333:thing/x"), "Statement[0].Resource", "IAM resource"),
+    (_doc(Sid="has space"), "Statement[0].Sid", "letters and digits"),
+    (_doc(Sid=None), "Statement[0].Sid", "must be a string"),
+    (_doc(Principal={"AWS": "1234"}), "Statement[0].Principal.AWS[0]", "not an AWS principal"),
+    (_doc(Principal={"AWS": []}), "Statement[0].Principal.AWS", "must not be an empty list"),
+    (_doc(Principal={"Aws": "*"}), "Statement[0].Principal.Aws", "unknown principal type"),
+    (_doc(Principal={}), "Statement[0].Principal", "must not be an empty object"),
+    (_doc(Principal="everyone"), "Statement[0].Principal", "must be '*' or an object"),
+    (_doc(Condition=[]), "Statement[0].Condition", "must be an object"),
+    (
+        _doc(Condition={"StringEqualz": {"a:b": "c"}}),
+        "Statement[0].Condition.StringEqualz",
+        "unknown condition operator",
+    ),
+    (
+        _doc(Condition={"NullIfExists": {"a:b": "true"}}),
+        "Statement[0].Condition.NullIfExists",
+        "cannot take the 'IfExists'",
+    ),
+    (
+        _doc(Condition={"StringEquals": "x"}),
+        "Statement[0].Condition.StringEquals",
+        "must be an object",
+    ),
+    (_doc(Condition={"StringEquals": {}}), "Statement[0].Condition.StringEquals", "not be empty"),
+    (
+        _doc(Condition={"StringEquals": {"a:b": []}}),
+        "Statement[0].Condition.StringEquals.a:b",
+        "must not be an empty list",
+    ),
+    (
+        _doc(Condition={"StringEquals": {"a:b": None}}),
+        "Statement[0].Condition.StringEquals.a:b",
+        "string, number or boolean",
+    ),
+    (
+        _doc(Condition={"StringEquals": {"a:b": ["x", {"y": 1}]}}),
+        "Statement[0].Condition.StringEquals.a:b[1]",
+        "string, number or boolean",
+    ),
+    (
+        _doc(Condition={"StringEquals": {"nocolon": "x"}}),
+        "Statement[0].Condition.StringEquals.nocolon",
+        "prefix:name",
+    ),
+    (
+        _doc(Condition={"StringEquals": {"a:b": "x", "A:B": "y"}}),
+        "Statement[0].Condition.StringEquals.a:b",
+        "appears twice",
+    ),
+    (
+        _doc(Condition={"DateLessThan": {"aws:CurrentTime": "yesterday"}}),
+        "Statement[0].Condition.DateLessThan.aws:CurrentTime",
+        "is not a date",
+    ),
+    (
+        _doc(Condition={"DateLessThan": {"aws:CurrentTime": "2026-02-30T25:00:00Z"}}),
+        "Statement[0].Condition.DateLessThan.aws:CurrentTime",
+        "is not a date",
+    ),
+    (_doc(Action="s3:Get\u0100"), "Statement[0].Action", "U+0100 is not allowed"),
+    ('{"Statement": [], "Statement": []}', "policy", "duplicate key 'Statement'"),
+]
+
+
+@pytest.mark.parametrize(("data", "field", "rule"), REJECTED)
+def test_illegal_documents_are_rejected_with_their_path(data: Any, field: str, rule: str) -> None:
+    """Each illegal form raises ValidationError naming the element and the rule."""
+    parse = PolicyDocument.from_json if isinstance(data, str) else PolicyDocument.from_dict
+    with pytest.raises(ValidationError) as info:
+        parse(data)
+    assert field == info.value.field
+    assert rule in info.value.rule
+
+
+def test_duplicate_sids_are_rejected() -> None:
+    """Two statements may not share a Sid."""
+    data = _doc(Sid="A")
+    data["Statement"].append(dict(data["Statement"][0]))
+    with pytest.raises(ValidationError, match=r"Statement\[1\]\.Sid: duplicate Sid 'A'"):
+        PolicyDocument.from_dict(data)
+
+
+def test_from_json_rejects_non_text_and_bad_utf8() -> None:
+    """Only str or UTF-8 bytes are accepted as JSON text."""
+    with pytest.raises(ValidationError, match="must be JSON text"):
+        PolicyDocument.from_json(12)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="not UTF-8"):
+        PolicyDocument.from_json(b"\xff\xfe")
+
+
+def test_deeply_nested_json_is_a_validation_error() -> None:
+    """Pathological nesting is refused cleanly."""
+    with pytest.raises(ValidationError, match="nested too deeply"):
+        PolicyDocument.from_json("[" * 100_000 + "]" * 100_000)
+
+
+def test_model_constructors_validate_too() -> None:
+    """Invalid model objects cannot be built in code either."""
+    with pytest.raises(ValidationError, match="exactly one of Action or NotAction"):
+        Statement(effect="Allow")
+    with pytest.raises(ValidationError, match="Resource and NotResource"):
+        Statement(effect="Allow", actions="s3:*", resources="*", not_resources="*")
+    with pytest.raises(ValidationError, match="Principal and NotPrincipal"):
+        Statement(
+            effect="Allow",
+            actions="s3:*",
+            principal=Principal(everyone=True),
+            not_principal=Principal(everyone=True),
+        )
+    with pytest.raises(ValidationError, match="'Allow' or 'Deny'"):
+        Statement(effect="allow", actions="s3:*")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="ASCII letters and digits"):
+        Statement(effect="Allow", actions="s3:*", sid="a-b")
+    with pytest.raises(ValidationError, match="must be a string"):
+        Statement(effect="Allow", actions=[1])  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match="Condition objects"):
+        Statement(effect="Allow", actions="s3:*", conditions=["x"])  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match="at least one statement"):
+        PolicyDocument(statements=[])
+    with pytest.raises(ValidationError, match="must be a Statement"):
+        PolicyDocument(statements=["x"])  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match="Id: must be a string"):
+        PolicyDocument(statements=[Statement(effect="Allow", actions="*")], id=3)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="Version"):
+        PolicyDocument(statements=[Statement(effect="Allow", actions="*")], version="2020-01-01")
+
+
+def test_condition_and_principal_constructors_validate() -> None:
+    """Conditions and principals check operators, keys, values and shape."""
+    with pytest.raises(ValidationError, match="at least one value"):
+        Condition("StringEquals", "a:b", ())
+    with pytest.raises(ValidationError, match="finite number"):
+        Condition("NumericEquals", "a:b", (float("nan"),))
+    with pytest.raises(ValidationError, match="string, number or boolean"):
+        Condition("StringEquals", "a:b", (None,))  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="operator must be a string"):
+        Condition(5, "a:b", ("x",))  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="unknown condition operator"):
+        Condition("IfExists", "a:b", ("x",))
+    with pytest.raises(ValidationError, match="cannot be combined"):
+        Principal(aws="*", everyone=True)
+    with pytest.raises(ValidationError, match="at least one principal"):
+        Principal()
+    with pytest.raises(ValidationError, match="non-empty string"):
+        Principal(service=("",))
+    assert (5,) == Condition("DateLessThan", "aws:EpochTime", 5).values
+
+
+# -- use-specific grammar ----------------------------------------------------------
+
+
+def test_trust_policy_rules() -> None:
+    """Trust policies need principals, have no resources, and grant sts: actions only."""
+    PolicyDocument.from_dict(TRUST).check_trust_policy()
+    with pytest.raises(ValidationError, match=r"Statement\[0\]\.Principal: .*needs a principal"):
+        PolicyDocument.from_dict(
+            {"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole"}]}
+        ).check_trust_policy()
+    with_resource = {"Statement": [dict(TRUST["Statement"][0], Resource="*")]}
+    with pytest.raises(ValidationError, match="has no Resource"):
+        PolicyDocument.from_dict(with_resource).check_trust_policy()
+    s3_action = {"Statement": [dict(TRUST["Statement"][0], Action="s3:GetObject")]}
+    with pytest.raises(ValidationError, match="not an sts: action"):
+        PolicyDocument.from_dict(s3_action).check_trust_policy()
+
+
+def test_identity_policy_rules() -> None:
+    """Identity policies name resources and never principals."""
+    PolicyDocument.from_dict(_doc()).check_identity_policy()
+    with pytest.raises(ValidationError, match="cannot name a principal"):
+        PolicyDocument.from_dict(_doc(Principal="*")).check_identity_policy()
+    no_resource = {"Statement": [{"Effect": "Allow", "Action": "s3:*"}]}
+    with pytest.raises(ValidationError, match="needs a Resource"):
+        PolicyDocument.from_dict(no_resource).check_identity_policy()
+
+
+# -- sizes -------------------------------------------------------------------------
+
+
+def test_quotas_are_the_documented_defaults() -> None:
+    """The default quotas are IAM's."""
+    assert (2048, 10240, 6144) == (
+        TRUST_POLICY_SIZE_QUOTA,
+        INLINE_POLICIES_SIZE_QUOTA,
+        MANAGED_POLICY_SIZE_QUOTA,
+    )
+
+
+def test_size_ignores_whitespace() -> None:
+    """size() counts characters without whitespace, however the text was spelled."""
+    doc = PolicyDocument.from_dict(TRUST)
+    compact = json.dumps(TRUST, separators=(",", ":"))
+    assert len(compact) == doc.size()
+    assert doc.size() == iam_size(json.dumps(TRUST, indent=8))
+    assert 0 == iam_size(" \t\r\n")
+
+
+def test_check_size_raises_policy_size_error_with_numbers() -> None:
+    """Over the limit raises PolicySizeError carrying size, limit and quota."""
+    doc = PolicyDocument.from_dict(TRUST)
+    doc.check_size(doc.size(), quota="trust policy")
+    with pytest.raises(PolicySizeError) as info:
+        doc.check_size(100, quota="trust policy", field="trust_policy")
+    err = info.value
+    assert (doc.size(), 100, "trust policy") == (err.size, err.limit, err.quota)
+    assert "trust_policy" == err.field
+    assert f"by {doc.size() - 100}" in str(err)
+    assert isinstance(err, ValueError)
+    again = pickle.loads(pickle.dumps(err))  # noqa: S301 - our own data
+    assert (err.size, err.limit, err.quota, str(err)) == (
+        again.size,
+        again.limit,
+        again.quota,
+        str(again),
+    )
+
+
+# -- properties --------------------------------------------------------------------
+
+
+@given(pst.documents())
+def test_round_trip_gives_an_equal_document(doc: PolicyDocument) -> None:
+    """Parsing emitted JSON gives an equal document."""
+    assert doc == PolicyDocument.from_json(doc.to_json())
+
+
+@given(pst.documents())
+def test_canonical_output_is_a_fixed_point(doc: PolicyDocument) -> None:
+    """Emitting, parsing and emitting again gives identical text."""
+    text = doc.to_json()
+    assert text == PolicyDocument.from_json(text).to_json()
+    assert doc.to_json(indent=2) == PolicyDocument.from_json(doc.to_json(indent=2)).to_json(
+        indent=2
+    )
+
+
+@given(st.data())
+def test_every_legal_spelling_parses_to_the_same_document(data: st.DataObject) -> None:
+    """Key order, string-or-list and object-or-list spellings do not matter."""
+    doc = data.draw(pst.documents())
+    assert doc == PolicyDocument.from_dict(data.draw(pst.respelled(doc)))
+
+
+@given(pst.documents(), st.integers(0, 8))
+def test_size_is_the_iam_rule_on_canonical_json(doc: PolicyDocument, indent: int) -> None:
+    """size() equals the non-whitespace character count of the canonical JSON."""
+    text = doc.to_json()
+    assert sum(1 for c in text if c not in " \t\r\n\f\v") == doc.size()
+    assert doc.size() == iam_size(doc.to_json(indent=indent))
+
+
+@given(pst.documents(use="identity", moto=True))
+def test_identity_policies_pass_moto_validator(doc: PolicyDocument) -> None:
+    """Every valid generated identity policy is accepted by moto's IAM validator."""
+    doc.check_identity_policy()
+    IAMPolicyDocumentValidator(doc.to_json()).validate()
+
+
+@given(pst.documents(use="trust", moto=True))
+def test_trust_policies_pass_moto_validator(doc: PolicyDocument) -> None:
+    """Every valid generated trust policy is accepted by moto's trust validator."""
+    doc.check_trust_policy()
+    IAMTrustPolicyDocumentValidator(doc.to_json()).validate()
+
+
+@given(pst.invalid_dicts())
+def test_invalid_documents_raise_validation_error_only(data: dict[str, Any]) -> None:
+    """A document with one rule broken raises ValidationError and nothing else."""
+    with pytest.raises(ValidationError):
+        PolicyDocument.from_dict(data)
+
+
+@given(pst.json_values)
+def test_arbitrary_json_never_raises_anything_but_validation_error(value: Any) -> None:
+    """Fuzzed JSON either parses or raises ValidationError."""
+    try:
+        doc = PolicyDocument.from_dict(value if isinstance(value, dict) else {"Statement": value})
+    except ValidationError:
+        return
+    assert doc == PolicyDocument.from_json(doc.to_json())
