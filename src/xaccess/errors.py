@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["PolicySizeError", "ValidationError", "XAccessError"]
+__all__ = [
+    "AWSError",
+    "AssumeRoleDenied",
+    "ConfusedDeputyRisk",
+    "PackedPolicyTooLarge",
+    "PolicySizeError",
+    "ProvisioningError",
+    "RegionDisabled",
+    "SessionDurationTooLong",
+    "ValidationError",
+    "XAccessError",
+]
 
 
 class XAccessError(Exception):
@@ -60,3 +71,110 @@ class PolicySizeError(ValidationError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.field, self.size, self.limit, self.quota))
+
+
+class AWSError(XAccessError):
+    """An AWS call failed.
+
+    ``code`` is AWS's error code (for example ``"AccessDenied"``), ``operation``
+    the API operation (for example ``"AssumeRole"``). The botocore error is kept
+    as ``__cause__``. Messages never contain credentials.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, message: str, *, code: str, operation: str) -> None:
+        self.code = code
+        self.operation = operation
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[XAccessError], args: tuple[Any, ...], state: dict[str, Any]) -> XAccessError:
+    err = cls.__new__(cls)
+    err.args = args
+    err.__dict__.update(state)
+    return err
+
+
+class ProvisioningError(AWSError):
+    """Creating, converging or removing a role failed part way.
+
+    ``step`` names the failing step, ``rolled_back`` lists what was undone and
+    ``left_behind`` anything that could not be undone.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        operation: str,
+        step: str,
+        rolled_back: tuple[str, ...] = (),
+        left_behind: tuple[str, ...] = (),
+    ) -> None:
+        self.step = step
+        self.rolled_back = rolled_back
+        self.left_behind = left_behind
+        super().__init__(message, code=code, operation=operation)
+
+
+class AssumeRoleDenied(AWSError):
+    """STS refused ``sts:AssumeRole``.
+
+    AWS gives the same ``AccessDenied`` for every cause, so ``likely_causes``
+    lists them, most likely first.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        role_arn: str,
+        caller_arn: str | None,
+        likely_causes: tuple[str, ...],
+        code: str = "AccessDenied",
+        operation: str = "AssumeRole",
+    ) -> None:
+        self.role_arn = role_arn
+        self.caller_arn = caller_arn
+        self.likely_causes = likely_causes
+        super().__init__(message, code=code, operation=operation)
+
+
+class SessionDurationTooLong(AWSError):
+    """The requested session duration exceeds what the role (or role chaining) allows.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class PackedPolicyTooLarge(AWSError):
+    """The session policy and session tags together exceed STS's packed size.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class RegionDisabled(AWSError):
+    """STS is not activated in the requested region for the role's account.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class ConfusedDeputyRisk(XAccessError):
+    """A role can be assumed without the external ID, or with a wrong one.
+
+    Raised by :meth:`VerificationReport.raise_for_status` when onboarding
+    verification shows the role is open to the confused deputy problem.
+
+    .. versionadded:: 0.1.0
+    """
