@@ -9,7 +9,27 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from xaccess.errors import PolicySizeError, ValidationError, XAccessError
+from xaccess.errors import (
+    AssumeRoleDenied,
+    AWSError,
+    ConfusedDeputyRisk,
+    PackedPolicyTooLarge,
+    PolicySizeError,
+    ProvisioningError,
+    RegionDisabled,
+    SessionDurationTooLong,
+    ValidationError,
+    XAccessError,
+)
+from xaccess.identifiers import (
+    PARTITIONS,
+    Arn,
+    AssumedRoleArn,
+    RoleArn,
+    Tag,
+    account_root_arn,
+    new_external_id,
+)
 from xaccess.policy import (
     INLINE_POLICIES_SIZE_QUOTA,
     MANAGED_POLICY_SIZE_QUOTA,
@@ -28,13 +48,27 @@ except PackageNotFoundError:  # pragma: no cover - only when run from an uninsta
 __all__ = [
     "INLINE_POLICIES_SIZE_QUOTA",
     "MANAGED_POLICY_SIZE_QUOTA",
+    "PARTITIONS",
     "TRUST_POLICY_SIZE_QUOTA",
+    "AWSError",
+    "Arn",
+    "AssumeRoleDenied",
+    "AssumedRoleArn",
     "Condition",
+    "ConfusedDeputyRisk",
+    "PackedPolicyTooLarge",
     "PolicyDocument",
     "PolicySizeError",
     "Principal",
+    "ProvisioningError",
+    "RegionDisabled",
+    "RoleArn",
+    "SessionDurationTooLong",
     "Statement",
+    "Tag",
     "ValidationError",
     "XAccessError",
     "__version__",
+    "account_root_arn",
+    "new_external_id",
 ]

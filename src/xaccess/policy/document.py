@@ -20,6 +20,7 @@ from typing import Any, Final, Literal, NoReturn, TypeAlias
 import attrs
 
 from xaccess.errors import PolicySizeError, ValidationError
+from xaccess.identifiers import PARTITIONS
 
 __all__ = [
     "CONDITION_OPERATORS",
@@ -82,9 +83,6 @@ _BASE_OPERATORS: Final = frozenset(
 #: Every base condition operator IAM knows (before ``IfExists`` and set prefixes).
 CONDITION_OPERATORS: Final = _BASE_OPERATORS
 
-_PARTITIONS: Final = frozenset(
-    {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
-)
 _IAM_RESOURCE_TYPES: Final = (
     "user/",
     "federated-user/",
@@ -215,7 +213,7 @@ def _resource_problem(resource: str) -> str | None:
             "resource') or '*'"
         )
     _, partition, service, region, _account, rest = resource.split(":", 5)
-    if partition != "*" and partition not in _PARTITIONS:
+    if partition != "*" and partition not in PARTITIONS:
         return f"partition {_short(partition)} of {_short(resource)} is not an AWS partition"
     if not service or "*" in service or "?" in service:
         return f"the service of {_short(resource)} must be named in full, without wildcards"
