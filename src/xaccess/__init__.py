@@ -7,7 +7,7 @@ its names is first used.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from xaccess.errors import (
     AssumeRoleDenied,
@@ -40,10 +40,28 @@ from xaccess.policy import (
     Statement,
 )
 
-try:
-    __version__ = version("xaccess")
-except PackageNotFoundError:  # pragma: no cover - only when run from an uninstalled tree
-    __version__ = "0.0.0"
+# Names served on first use, so that ``import xaccess`` stays cheap: the AWS layer
+# (which imports boto3) and the package version (importlib.metadata is slow to load).
+_LAZY: dict[str, str] = {}
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - the type depends on the name
+    if name == "__version__":
+        from importlib.metadata import version  # noqa: PLC0415 - deferred on purpose
+
+        value: Any = version("xaccess")
+    elif name in _LAZY:
+        import importlib  # noqa: PLC0415 - deferred on purpose
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module 'xaccess' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 __all__ = [
     "INLINE_POLICIES_SIZE_QUOTA",

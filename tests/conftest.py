@@ -1,0 +1,13 @@
+"""Shared pytest configuration for the xaccess test suite."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+# "dev" keeps a local run quick; "ci" (selected by .ci/run) searches harder and prints a
+# blob that reproduces any failure it finds.
+settings.register_profile("dev", max_examples=50, deadline=None)
+settings.register_profile("ci", max_examples=300, deadline=None, derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

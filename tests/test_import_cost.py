@@ -1,0 +1,136 @@
+"""Tests that the pure core of xaccess never imports boto3 or botocore.
+
+Each check runs in a fresh interpreter, because this test process has imported
+boto3 long before (moto, fixtures). The child prints the sorted list of loaded
+boto3/botocore modules, so a failure shows exactly what came in.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import xaccess
+
+# The AWS shell: the only modules that may import boto3 or botocore.
+AWS_SHELL = ("xaccess.aws", "xaccess.testing")
+
+_OFFENDERS = textwrap.dedent(
+    """
+    import sys
+
+    def offenders():
+        return sorted(
+            name
+            for name in sys.modules
+            if name in ("boto3", "botocore") or name.startswith(("boto3.", "botocore."))
+        )
+    """
+)
+
+
+def _run(body: str) -> Any:
+    """Run `body` in a fresh interpreter and return the JSON it prints last."""
+    completed = subprocess.run(  # noqa: S603 - runs this interpreter on our own code
+        [sys.executable, "-c", _OFFENDERS + textwrap.dedent(body)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert 0 == completed.returncode, completed.stderr
+    return json.loads(completed.stdout.splitlines()[-1])
+
+
+def _pure_modules() -> list[str]:
+    """Name every module of the installed package outside the AWS shell."""
+    root = Path(xaccess.__file__).parent
+    names = []
+    for path in sorted(root.rglob("*.py")):
+        parts = list(path.relative_to(root).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        name = ".".join(["xaccess", *parts])
+        if name == "xaccess.__main__" or name.startswith(AWS_SHELL):
+            continue
+        names.append(name)
+    return names
+
+
+def test_import_xaccess_loads_neither_boto3_nor_botocore() -> None:
+    """`import xaccess` leaves no boto3 or botocore module in sys.modules."""
+    offenders = _run(
+        """
+        import json
+        import xaccess
+        print(json.dumps(offenders()))
+        """
+    )
+
+    assert [] == offenders
+
+
+def test_every_module_outside_the_aws_shell_imports_without_boto3() -> None:
+    """Importing every pure-core module (the CLI included) loads no boto3 or botocore."""
+    modules = _pure_modules()
+    assert "xaccess.errors" in modules
+    assert "xaccess.cli" in modules
+
+    first_offence = _run(
+        f"""
+        import importlib, json
+        for name in {modules!r}:
+            importlib.import_module(name)
+            if offenders():
+                print(json.dumps([name, offenders()]))
+                break
+        else:
+            print(json.dumps([]))
+        """
+    )
+
+    assert [] == first_offence
+
+
+def test_public_names_outside_the_aws_shell_load_no_boto3() -> None:
+    """Resolving a name from `xaccess.__all__` loads boto3 only if it lives in the AWS shell."""
+    report = _run(
+        f"""
+        import json
+        import xaccess
+
+        shell = {AWS_SHELL!r}
+        public = sorted(getattr(xaccess, "__all__", ()))
+        eager = [name for name in public if name in vars(xaccess)]
+        for name in eager:
+            getattr(xaccess, name)
+        print(json.dumps({{
+            "eager_offenders": offenders(),
+            "lazy": [name for name in public if name not in eager],
+        }}))
+        """
+    )
+    assert [] == report["eager_offenders"]
+
+    # A lazily resolved name gets a fresh interpreter each, so that one AWS-shell
+    # name pulling in boto3 cannot hide a pure name that does the same.
+    lazy_offenders = []
+    for name in report["lazy"]:
+        module, loaded = _run(
+            f"""
+            import json
+            import xaccess
+
+            value = getattr(xaccess, {name!r})
+            module = getattr(value, "__module__", None) or type(value).__module__
+            print(json.dumps([module, offenders()]))
+            """
+        )
+        if loaded and not module.startswith(AWS_SHELL):
+            lazy_offenders.append((name, module, loaded[:3]))
+
+    assert [] == lazy_offenders
