@@ -63,6 +63,7 @@ def __getattr__(name: str) -> Any:  # noqa: ANN401 - the type depends on the nam
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
+
 __all__ = [
     "INLINE_POLICIES_SIZE_QUOTA",
     "MANAGED_POLICY_SIZE_QUOTA",
