@@ -239,6 +239,11 @@ REJECTED: list[tuple[Any, str, str]] = [
     (_doc(Sid="has space"), "Statement[0].Sid", "letters and digits"),
     (_doc(Sid=None), "Statement[0].Sid", "must be a string"),
     (_doc(Principal={"AWS": "1234"}), "Statement[0].Principal.AWS[0]", "not an AWS principal"),
+    (
+        _doc(Principal={"AWS": "arn:aws:iam::111122223333:role/*"}),
+        "Statement[0].Principal.AWS[0]",
+        "without wildcards",
+    ),
     (_doc(Principal={"AWS": []}), "Statement[0].Principal.AWS", "must not be an empty list"),
     (_doc(Principal={"Aws": "*"}), "Statement[0].Principal.Aws", "unknown principal type"),
     (_doc(Principal={}), "Statement[0].Principal", "must not be an empty object"),

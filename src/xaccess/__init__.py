@@ -35,9 +35,13 @@ from xaccess.policy import (
     MANAGED_POLICY_SIZE_QUOTA,
     TRUST_POLICY_SIZE_QUOTA,
     Condition,
+    Decision,
+    Outcome,
     PolicyDocument,
     Principal,
+    Request,
     Statement,
+    evaluate,
 )
 
 # Names served on first use, so that ``import xaccess`` stays cheap: the AWS layer
@@ -75,12 +79,15 @@ __all__ = [
     "AssumedRoleArn",
     "Condition",
     "ConfusedDeputyRisk",
+    "Decision",
+    "Outcome",
     "PackedPolicyTooLarge",
     "PolicyDocument",
     "PolicySizeError",
     "Principal",
     "ProvisioningError",
     "RegionDisabled",
+    "Request",
     "RoleArn",
     "SessionDurationTooLong",
     "Statement",
@@ -89,5 +96,6 @@ __all__ = [
     "XAccessError",
     "__version__",
     "account_root_arn",
+    "evaluate",
     "new_external_id",
 ]

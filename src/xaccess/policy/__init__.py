@@ -13,6 +13,14 @@ from xaccess.policy.document import (
     Statement,
     iam_size,
 )
+from xaccess.policy.evaluation import (
+    ContextValue,
+    Decision,
+    Outcome,
+    Request,
+    StatementRef,
+    evaluate,
+)
 
 __all__ = [
     "CONDITION_OPERATORS",
@@ -22,8 +30,14 @@ __all__ = [
     "TRUST_POLICY_SIZE_QUOTA",
     "Condition",
     "ConditionValue",
+    "ContextValue",
+    "Decision",
+    "Outcome",
     "PolicyDocument",
     "Principal",
+    "Request",
     "Statement",
+    "StatementRef",
+    "evaluate",
     "iam_size",
 ]

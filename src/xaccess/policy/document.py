@@ -120,7 +120,8 @@ _SID = re.compile(r"[A-Za-z0-9]*", flags=re.ASCII)
 _ACTION = re.compile(r"\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+", flags=re.ASCII)
 _RESOURCE = re.compile(r"\*|arn:[^:]*:[^:]*:[^:]*:[^:]*:.+", flags=re.ASCII | re.DOTALL)
 _CONDITION_KEY = re.compile(r"[^:\s]+:\S+", flags=re.ASCII)
-_AWS_PRINCIPAL = re.compile(r"\*|[0-9]{12}|arn:\S+", flags=re.ASCII)
+# A bare "*" or a concrete account ID or ARN: IAM allows no partial wildcards in principals.
+_AWS_PRINCIPAL = re.compile(r"\*|[0-9]{12}|arn:[^\s*?]+", flags=re.ASCII)
 _WHITESPACE = re.compile(r"\s", flags=re.ASCII)
 
 
@@ -275,7 +276,7 @@ class Principal:
                     raise ValidationError(
                         where,
                         f"{_short(value)} is not an AWS principal: expected '*', a 12-digit "
-                        "account ID or an ARN",
+                        "account ID or an ARN without wildcards",
                     )
 
     def _groups(self) -> list[tuple[str, tuple[str, ...]]]:
