@@ -6,6 +6,10 @@ import os
 
 from hypothesis import settings
 
+# The strict-STS fixture. Users get it through the installed pytest11 entry point; this
+# suite disables that (see pyproject) so that coverage starts before xaccess is imported.
+pytest_plugins = ["xaccess.testing"]
+
 # "dev" keeps a local run quick; "ci" (selected by .ci/run) searches harder and prints a
 # blob that reproduces any failure it finds.
 settings.register_profile("dev", max_examples=50, deadline=None)
