@@ -1,0 +1,52 @@
+"""The AWS layer of xaccess: the only part that imports boto3 and botocore.
+
+Names are loaded on first use, so importing :mod:`xaccess.aws` costs nothing until one of them
+is needed. Provisioning (:func:`create`, :func:`plan`, :func:`apply`, :func:`revoke`) lives in
+:mod:`xaccess.aws.provisioning`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xaccess.aws.provisioning import (
+        Plan,
+        ProvisionedRole,
+        RetryPolicy,
+        RevokeResult,
+        RoleNotManaged,
+        apply,
+        create,
+        plan,
+        revoke,
+    )
+
+__all__ = [
+    "Plan",
+    "ProvisionedRole",
+    "RetryPolicy",
+    "RevokeResult",
+    "RoleNotManaged",
+    "apply",
+    "create",
+    "plan",
+    "revoke",
+]
+
+_HOME = dict.fromkeys(__all__, "xaccess.aws.provisioning")
+
+
+def __getattr__(name: str) -> object:
+    module = _HOME.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

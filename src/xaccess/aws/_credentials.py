@@ -1,0 +1,366 @@
+"""Credential caching and refresh: lifetime-based windows, one fetch at a time, backoff.
+
+:class:`RefreshingCache` holds one value that expires (temporary credentials) and decides when to
+fetch a new one. :class:`ClientCredentials` lets botocore sign requests with it without applying
+its own refresh policy on top.
+
+Timeline of one credential, measured on the injected clock from the moment the request for it
+was sent (``issued_at``) -- never from the server's ``Expiration``, so a skewed local clock cannot
+make us use credentials after they expire, and a simulated clock works against any server::
+
+    issued_at ........ advisory_at ........ mandatory_at ..... deadline
+      fresh: serve       one caller refreshes,  every caller waits    expired: fetch or
+                         the others keep using  for the refresh        raise
+                         the current value
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from typing import TYPE_CHECKING, Final, Generic, TypeVar
+
+import attrs
+from botocore.credentials import ReadOnlyCredentials, RefreshableCredentials
+
+from xaccess.errors import ValidationError, XAccessError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from xaccess.aws._clock import Backoff, Clock
+    from xaccess.aws.assume import TemporaryCredentials
+
+__all__ = [
+    "MANDATORY_WINDOW",
+    "ClientCredentials",
+    "Fetched",
+    "RefreshWindows",
+    "RefreshingCache",
+    "refresh_windows",
+]
+
+_LOG: Final = logging.getLogger("xaccess.assume")
+
+MANDATORY_WINDOW: Final = dt.timedelta(minutes=1)
+_SHORT_LIFETIME: Final = dt.timedelta(minutes=20)
+_LONG_LIFETIME: Final = dt.timedelta(minutes=90)
+_SHORT_ADVISORY: Final = dt.timedelta(minutes=5)
+_MEDIUM_ADVISORY: Final = dt.timedelta(minutes=15)
+_LONG_ADVISORY: Final = dt.timedelta(minutes=60)
+
+
+@attrs.frozen
+class RefreshWindows:
+    """How long before expiry a credential is refreshed.
+
+    In the advisory window one caller refreshes while the others keep using the current
+    credentials; in the mandatory window every caller waits for the refresh.
+    """
+
+    advisory: dt.timedelta
+    mandatory: dt.timedelta
+
+
+def refresh_windows(lifetime: dt.timedelta) -> RefreshWindows:
+    """Choose the refresh windows for credentials that live ``lifetime``.
+
+    The advisory window is 5 minutes for lifetimes up to 20 minutes, 15 minutes up to
+    90 minutes and 60 minutes from 90 minutes on, but never more than half the lifetime: the
+    table alone would refresh 90-minute credentials after only 30 minutes, and use 89-minute
+    ones for 74. The mandatory window is 1 minute (and at most a quarter of the lifetime).
+    """
+    if lifetime <= _SHORT_LIFETIME:
+        advisory = _SHORT_ADVISORY
+    elif lifetime < _LONG_LIFETIME:
+        advisory = _MEDIUM_ADVISORY
+    else:
+        advisory = _LONG_ADVISORY
+    half = lifetime / 2
+    return RefreshWindows(advisory=min(advisory, half), mandatory=min(MANDATORY_WINDOW, half / 2))
+
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Fetched(Generic[T]):
+    """A freshly fetched value, when it was requested (local clock) and how long it lives."""
+
+    value: T
+    issued_at: dt.datetime
+    lifetime: dt.timedelta
+
+
+@attrs.frozen
+class _Entry(Generic[T]):
+    value: T
+    advisory_at: dt.datetime
+    mandatory_at: dt.datetime
+    deadline: dt.datetime
+
+    @classmethod
+    def of(cls, fetched: Fetched[T]) -> _Entry[T]:
+        windows = refresh_windows(fetched.lifetime)
+        deadline = fetched.issued_at + fetched.lifetime
+        return cls(
+            fetched.value, deadline - windows.advisory, deadline - windows.mandatory, deadline
+        )
+
+
+class RefreshingCache(Generic[T]):
+    """One expiring value, fetched on demand, refreshed ahead of expiry, one fetch at a time.
+
+    * Before the advisory window the cached value is returned without taking part in any
+      refresh.
+    * In the advisory window the first caller fetches; callers arriving meanwhile get the
+      current value.
+    * In the mandatory window, or once expired, callers arriving during a fetch wait for it.
+    * A failed fetch while the current value is still valid is logged, the value keeps being
+      served, and the next attempt waits for a jittered, exponentially growing delay (not
+      on every call). Once the value has expired the error is raised.
+
+    Only :class:`~xaccess.errors.XAccessError` from ``fetch`` counts as a failed refresh; anything
+    else propagates to the caller that fetched.
+    """
+
+    def __init__(
+        self,
+        fetch: Callable[[], Fetched[T]],
+        *,
+        clock: Clock,
+        backoff: Backoff,
+        describe: str,
+    ) -> None:
+        self._fetch = fetch
+        self._clock = clock
+        self._backoff = backoff
+        self._describe = describe
+        self._cond = threading.Condition(threading.Lock())
+        self._entry: _Entry[T] | None = None
+        self._fetching = False
+        self._generation = 0
+        self._last_error: XAccessError | None = None
+        self._failures = 0
+        self._next_attempt: dt.datetime | None = None
+
+    def now(self) -> dt.datetime:
+        """Read the clock, checking that it gives an aware datetime."""
+        now = self._clock()
+        if not isinstance(now, dt.datetime) or now.utcoffset() is None:
+            raise ValidationError("clock", f"must return an aware datetime, got {now!r}")
+        return now
+
+    def get(self) -> T:
+        """Return a valid value, fetching or refreshing as the windows say."""
+        with self._cond:
+            while True:
+                now = self.now()
+                entry = self._entry
+                if entry is not None and now < entry.advisory_at:
+                    return entry.value
+                valid = entry is not None and now < entry.deadline
+                urgent = not valid or (entry is not None and now >= entry.mandatory_at)
+                if self._fetching:
+                    if entry is not None and not urgent:
+                        return entry.value
+                    self._wait_for_fetch()
+                    continue
+                if (
+                    entry is not None
+                    and valid
+                    and self._next_attempt is not None
+                    and now < self._next_attempt
+                ):
+                    return entry.value
+                self._fetching = True
+                self._last_error = None
+                break
+        return self._refresh()
+
+    def _wait_for_fetch(self) -> None:
+        """Wait for the fetch in flight; raise its error if it failed and nothing is valid."""
+        generation = self._generation
+        while self._fetching and self._generation == generation:
+            self._cond.wait()
+        error = self._last_error
+        entry = self._entry
+        if error is not None and (entry is None or self.now() >= entry.deadline):
+            raise error
+
+    def _refresh(self) -> T:
+        try:
+            fetched = self._fetch()
+        except XAccessError as error:
+            return self._failed(error)
+        except BaseException:
+            with self._cond:
+                self._fetching = False
+                self._generation += 1
+                self._cond.notify_all()
+            raise
+        self.put(fetched, _finish=True)
+        return fetched.value
+
+    def _failed(self, error: XAccessError) -> T:
+        with self._cond:
+            self._fetching = False
+            self._generation += 1
+            self._last_error = error
+            self._failures += 1
+            now = self.now()
+            entry = self._entry
+            try:
+                if entry is None or now >= entry.deadline:
+                    self._next_attempt = None
+                    raise error
+                delay = self._backoff.delay(self._failures)
+                self._next_attempt = now + dt.timedelta(seconds=delay)
+                left = (entry.deadline - now).total_seconds()
+                _LOG.warning(
+                    "refreshing credentials for %s failed (%s, attempt %d); the current "
+                    "credentials stay valid for %.0f s; next attempt in %.1f s",
+                    self._describe,
+                    getattr(error, "code", type(error).__name__),
+                    self._failures,
+                    left,
+                    delay,
+                )
+                return entry.value
+            finally:
+                self._cond.notify_all()
+
+    def put(self, fetched: Fetched[T], *, _finish: bool = False) -> None:
+        """Store a value fetched elsewhere (or by :meth:`get`) and wake any waiters."""
+        entry = _Entry.of(fetched)
+        with self._cond:
+            current = self._entry
+            if current is None or entry.deadline >= current.deadline:
+                self._entry = entry
+            if _finish:
+                self._fetching = False
+            self._generation += 1
+            self._last_error = None
+            self._failures = 0
+            self._next_attempt = None
+            self._cond.notify_all()
+        _LOG.debug(
+            "credentials for %s cached: refresh from %s, all callers wait from %s, expire %s",
+            self._describe,
+            entry.advisory_at.isoformat(timespec="seconds"),
+            entry.mandatory_at.isoformat(timespec="seconds"),
+            entry.deadline.isoformat(timespec="seconds"),
+        )
+
+    def seconds_left(self) -> float | None:
+        """Seconds until the cached value expires (negative once expired), or ``None``."""
+        with self._cond:
+            entry = self._entry
+        if entry is None:
+            return None
+        return (entry.deadline - self.now()).total_seconds()
+
+    def advisory_seconds(self) -> float | None:
+        """Length of the advisory window of the cached value in seconds, or ``None``."""
+        with self._cond:
+            entry = self._entry
+        if entry is None:
+            return None
+        return (entry.deadline - entry.advisory_at).total_seconds()
+
+
+class ClientCredentials(RefreshableCredentials):
+    """botocore credentials that take every value from an :class:`AssumeRoleClient`.
+
+    botocore signs each request with :meth:`get_frozen_credentials`; here that asks the client,
+    whose cache applies the lifetime-based windows. botocore's own fixed windows (15 and
+    10 minutes) would refresh 15-minute credentials on every request, so the inherited refresh
+    machinery is bypassed entirely: no initial credentials, no second lock, no second clock.
+    The class stays a :class:`~botocore.credentials.RefreshableCredentials` so code that checks
+    for refreshable credentials keeps working.
+    """
+
+    def __init__(
+        self,
+        *,
+        fetch: Callable[[], TemporaryCredentials],
+        cache: RefreshingCache[TemporaryCredentials],
+        account_id: str,
+    ) -> None:
+        # RefreshableCredentials.__init__ needs credentials up front; these are fetched lazily.
+        self._xaccess_fetch = fetch
+        self._xaccess_cache = cache
+        self._xaccess_account_id = account_id
+        self._refresh_lock = threading.Lock()
+        self.method = "xaccess-assume-role"
+
+    def get_frozen_credentials(self) -> ReadOnlyCredentials:
+        """Return the current credentials, refreshed by the client when due."""
+        current = self._xaccess_fetch()
+        return ReadOnlyCredentials(
+            current.access_key_id,
+            current.secret_access_key,
+            current.session_token,
+            self._xaccess_account_id,
+        )
+
+    @property
+    def access_key(self) -> str:
+        """The access key ID (prefer :meth:`get_frozen_credentials`)."""
+        return self._xaccess_fetch().access_key_id
+
+    @access_key.setter
+    def access_key(self, value: str) -> None:
+        raise AttributeError("credentials of an AssumeRoleClient session are read-only")
+
+    @property
+    def secret_key(self) -> str:
+        """The secret access key (prefer :meth:`get_frozen_credentials`)."""
+        return self._xaccess_fetch().secret_access_key
+
+    @secret_key.setter
+    def secret_key(self, value: str) -> None:
+        raise AttributeError("credentials of an AssumeRoleClient session are read-only")
+
+    @property
+    def token(self) -> str:
+        """The session token (prefer :meth:`get_frozen_credentials`)."""
+        return self._xaccess_fetch().session_token
+
+    @token.setter
+    def token(self, value: str) -> None:
+        raise AttributeError("credentials of an AssumeRoleClient session are read-only")
+
+    @property
+    def account_id(self) -> str:
+        """The account of the assumed role, known from its ARN without calling AWS."""
+        return self._xaccess_account_id
+
+    @account_id.setter
+    def account_id(self, value: str) -> None:
+        raise AttributeError("credentials of an AssumeRoleClient session are read-only")
+
+    def refresh_needed(self, refresh_in: int | None = None) -> bool:
+        """Whether the credentials expire within ``refresh_in`` seconds.
+
+        Without ``refresh_in`` this is the client's advisory window, not botocore's.
+        """
+        left = self._xaccess_cache.seconds_left()
+        if left is None:
+            return True
+        window = self._xaccess_cache.advisory_seconds() if refresh_in is None else refresh_in
+        return left < (window or 0)
+
+    def _refresh(self) -> None:
+        self._xaccess_fetch()
+
+    def _protected_refresh(self, is_mandatory: bool) -> None:
+        self._xaccess_fetch()
+
+    def _seconds_remaining(self) -> float:
+        left = self._xaccess_cache.seconds_left()
+        return 0.0 if left is None else left
+
+    def __repr__(self) -> str:
+        return f"<ClientCredentials method={self.method!r} account_id={self._xaccess_account_id!r}>"

@@ -1,0 +1,387 @@
+"""Tests for the refresh machinery behind AssumeRoleClient: windows, backoff, cache, redaction.
+
+These drive :class:`xaccess.aws._credentials.RefreshingCache` with a fake fetch function and a
+fake clock, so the concurrency rules (who refreshes, who waits, who keeps the old value) are
+pinned without AWS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import threading
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xaccess.aws import _redact
+from xaccess.aws._clock import Backoff, seconds, system_clock, system_sleep
+from xaccess.aws._credentials import Fetched, RefreshingCache, RefreshWindows, refresh_windows
+from xaccess.errors import AWSError, ValidationError
+
+START = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+MINUTE = dt.timedelta(minutes=1)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+class Source:
+    """A fetch function handing out numbered values that live ``lifetime`` seconds."""
+
+    def __init__(self, clock: FakeClock, lifetime: float = 900) -> None:
+        self.clock = clock
+        self.lifetime = dt.timedelta(seconds=lifetime)
+        self.calls = 0
+        self.fail: BaseException | None = None
+        self.fail_once: list[BaseException] = []
+        self.gate: threading.Event | None = None
+        self.entered = threading.Event()
+
+    def __call__(self) -> Fetched[int]:
+        self.calls += 1
+        self.entered.set()
+        if self.gate is not None:
+            assert self.gate.wait(10)
+        if self.fail is not None:
+            raise self.fail
+        if self.fail_once:
+            raise self.fail_once.pop(0)
+        return Fetched(self.calls, self.clock(), self.lifetime)
+
+
+def cache_for(source: Source, *, rng_seed: int = 0) -> RefreshingCache[int]:
+    return RefreshingCache(
+        source,
+        clock=source.clock,
+        backoff=Backoff(rng=random.Random(rng_seed)),
+        describe="arn:aws:iam::444455556666:role/R",
+    )
+
+
+def in_thread(function: Any) -> tuple[threading.Thread, list[Any]]:
+    results: list[Any] = []
+
+    def run() -> None:
+        try:
+            results.append(function())
+        except Exception as error:  # noqa: BLE001 - handed to the test
+            results.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, results
+
+
+# --- windows -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lifetime", "advisory", "mandatory"),
+    [
+        (15, 5, 1),
+        (20, 5, 1),
+        (21, 10.5, 1),  # the table's 15 minutes would leave 6 minutes of use
+        (30, 15, 1),
+        (60, 15, 1),
+        (89, 15, 1),
+        (90, 45, 1),  # the table's 60 minutes would leave 30 minutes of use
+        (120, 60, 1),
+        (720, 60, 1),
+    ],
+)
+def test_refresh_windows_follow_the_lifetime(
+    lifetime: int, advisory: float, mandatory: int
+) -> None:
+    """Advisory 5/15/60 minutes by lifetime, capped at half of it; mandatory one minute."""
+    assert RefreshWindows(advisory * MINUTE, mandatory * MINUTE) == refresh_windows(
+        lifetime * MINUTE
+    )
+
+
+@given(st.integers(min_value=900, max_value=43200))
+def test_credentials_are_used_for_at_least_half_their_lifetime(lifetime: int) -> None:
+    """For every STS duration, refreshing starts no earlier than half-way, and before the end."""
+    windows = refresh_windows(dt.timedelta(seconds=lifetime))
+
+    assert dt.timedelta(seconds=lifetime) / 2 >= windows.advisory > windows.mandatory
+    assert windows.mandatory > dt.timedelta(0)
+
+
+# --- backoff and durations ---------------------------------------------------------------------
+
+
+@given(st.integers(min_value=1, max_value=200), st.integers())
+def test_backoff_delay_is_between_half_and_all_of_the_capped_exponential(
+    attempt: int, seed: int
+) -> None:
+    """Attempt n waits between d/2 and d, d = min(60, 2**(n-1))."""
+    ceiling = min(60.0, 2.0 ** min(attempt - 1, 62))
+
+    delay = Backoff(rng=random.Random(seed)).delay(attempt)
+
+    assert ceiling / 2 <= delay <= ceiling
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(3, 3.0), (2.5, 2.5), (dt.timedelta(minutes=1), 60.0), (0, 0.0)]
+)
+def test_seconds_accepts_numbers_and_timedeltas(value: object, expected: float) -> None:
+    """Durations may be given as int or float seconds or as a timedelta."""
+    assert expected == seconds(value, field="timeout")
+
+
+@pytest.mark.parametrize("value", [True, "1", None, float("inf"), -1, dt.timedelta(seconds=-1)])
+def test_seconds_refuses_other_values(value: object) -> None:
+    """bool, text, infinities and negative durations are refused, naming the field."""
+    with pytest.raises(ValidationError) as raised:
+        seconds(value, field="timeout")
+
+    assert "timeout" == raised.value.field
+
+
+def test_system_clock_and_sleep() -> None:
+    """The defaults: an aware UTC clock and time.sleep."""
+    before = dt.datetime.now(dt.UTC)
+    system_sleep(0)
+    assert before <= system_clock()
+    assert dt.UTC == system_clock().tzinfo
+
+
+# --- the cache ---------------------------------------------------------------------------------
+
+
+def test_value_is_fetched_once_and_served_until_the_advisory_window() -> None:
+    """The first get fetches; later gets before the window are served from the cache."""
+    clock = FakeClock()
+    source = Source(clock)
+    cache = cache_for(source)
+
+    assert (1, 1) == (cache.get(), cache.get())
+    clock.advance(599)
+    assert 1 == cache.get()
+    assert (301.0, 300.0) == (cache.seconds_left(), cache.advisory_seconds())
+    clock.advance(1)
+    assert 2 == cache.get()
+    assert 2 == source.calls
+
+
+def test_in_the_advisory_window_others_keep_the_current_value_during_a_refresh() -> None:
+    """While one caller refreshes in the advisory window, the others get the current value."""
+    clock = FakeClock()
+    source = Source(clock)
+    cache = cache_for(source)
+    cache.get()
+    clock.advance(650)
+    source.gate = threading.Event()
+    source.entered.clear()
+
+    refresher, refreshed = in_thread(cache.get)
+    assert source.entered.wait(10)
+    assert [1, 1, 1] == [cache.get() for _ in range(3)]  # not blocked, no second fetch
+    source.gate.set()
+    refresher.join(10)
+
+    assert [2] == refreshed
+    assert 2 == source.calls
+
+
+def test_in_the_mandatory_window_everyone_waits_for_the_refresh() -> None:
+    """In the last minute, callers arriving during a refresh wait for its result."""
+    clock = FakeClock()
+    source = Source(clock)
+    cache = cache_for(source)
+    cache.get()
+    clock.advance(870)
+    source.gate = threading.Event()
+    source.entered.clear()
+
+    refresher, refreshed = in_thread(cache.get)
+    assert source.entered.wait(10)
+    waiter, waited = in_thread(cache.get)
+    waiter.join(0.2)
+    assert waiter.is_alive()  # blocked on the refresh in flight
+    source.gate.set()
+    refresher.join(10)
+    waiter.join(10)
+
+    assert ([2], [2]) == (refreshed, waited)
+    assert 2 == source.calls
+
+
+def test_waiters_on_a_failed_fetch_get_its_error_when_nothing_is_valid() -> None:
+    """A cold fetch that fails raises in the fetching caller and in every waiting caller."""
+    clock = FakeClock()
+    source = Source(clock)
+    source.fail = AWSError("no", code="ServiceUnavailable", operation="AssumeRole")
+    source.gate = threading.Event()
+    cache = cache_for(source)
+
+    first, first_result = in_thread(cache.get)
+    assert source.entered.wait(10)
+    second, second_result = in_thread(cache.get)
+    second.join(0.2)
+    source.gate.set()
+    first.join(10)
+    second.join(10)
+
+    assert [source.fail] == first_result
+    assert [source.fail] == second_result
+    assert 1 == source.calls
+
+
+def test_waiters_keep_a_still_valid_value_when_the_refresh_fails() -> None:
+    """In the mandatory window a failed refresh leaves the waiters with the valid value."""
+    clock = FakeClock()
+    source = Source(clock)
+    cache = cache_for(source)
+    cache.get()
+    clock.advance(870)
+    source.fail = AWSError("no", code="Throttling", operation="AssumeRole")
+    source.gate = threading.Event()
+    source.entered.clear()
+
+    refresher, refreshed = in_thread(cache.get)
+    assert source.entered.wait(10)
+    waiter, waited = in_thread(cache.get)
+    waiter.join(0.2)
+    source.gate.set()
+    refresher.join(10)
+    waiter.join(10)
+
+    assert ([1], [1]) == (refreshed, waited)
+
+
+def test_an_unexpected_exception_propagates_and_frees_the_next_caller() -> None:
+    """A bug in fetch (not an XAccessError) reaches the caller and does not wedge the cache."""
+    clock = FakeClock()
+    source = Source(clock)
+    source.fail = KeyError("bug")
+    cache = cache_for(source)
+
+    with pytest.raises(KeyError):
+        cache.get()
+    source.fail = None
+
+    assert 2 == cache.get()
+
+
+def test_an_unexpected_exception_sends_waiters_to_fetch_again() -> None:
+    """Callers waiting on a fetch that died of a bug try again themselves."""
+    clock = FakeClock()
+    source = Source(clock)
+    source.fail_once = [KeyError("bug")]
+    source.gate = threading.Event()
+    cache = cache_for(source)
+
+    first, first_result = in_thread(cache.get)
+    assert source.entered.wait(10)
+    second, second_result = in_thread(cache.get)
+    second.join(0.2)
+    source.gate.set()
+    first.join(10)
+    second.join(10)
+
+    assert isinstance(first_result[0], KeyError)
+    assert [2] == second_result
+    assert 2 == source.calls
+
+
+def test_put_keeps_the_value_that_lives_longest() -> None:
+    """A value stored from elsewhere replaces the cached one only if it expires later."""
+    clock = FakeClock()
+    source = Source(clock)
+    cache = cache_for(source)
+    assert cache.seconds_left() is None
+    assert cache.advisory_seconds() is None
+    cache.put(Fetched(10, clock(), dt.timedelta(hours=1)))
+
+    cache.put(Fetched(11, clock(), dt.timedelta(minutes=15)))
+
+    assert 10 == cache.get()
+    assert 0 == source.calls
+
+
+def test_a_naive_clock_is_refused() -> None:
+    """A clock returning a naive datetime is an error, not a silent timezone guess."""
+    source = Source(FakeClock())
+    cache: RefreshingCache[int] = RefreshingCache(
+        source,
+        clock=lambda: dt.datetime(2030, 1, 1),  # noqa: DTZ001 - the point of the test
+        backoff=Backoff(),
+        describe="r",
+    )
+
+    with pytest.raises(ValidationError) as raised:
+        cache.get()
+
+    assert "clock" == raised.value.field
+
+
+# --- redaction ---------------------------------------------------------------------------------
+
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN+/="
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (
+            f"b'<Credentials><SecretAccessKey>{SECRET}</SecretAccessKey>"
+            f"<SessionToken>{TOKEN}</SessionToken></Credentials>'"
+        ),
+        f'{{"SecretAccessKey": "{SECRET}", "sessionToken": "{TOKEN}"}}',
+        f"headers={{'X-Amz-Security-Token': b'{TOKEN}', 'X-Amz-Date': b'2030'}} {SECRET[:0]}",
+        f"host:sts.amazonaws.com\nx-amz-security-token:{TOKEN}\n\nhost;x-amz-security-token",
+        f"https://b.s3.amazonaws.com/k?X-Amz-Security-Token={TOKEN}&X-Amz-Signature=abc",
+    ],
+)
+def test_redact_masks_secrets_and_tokens(text: str) -> None:
+    """Secrets and tokens are masked in XML, JSON, header and query-string forms."""
+    cleaned = _redact.redact(text)
+
+    assert SECRET not in cleaned
+    assert TOKEN not in cleaned
+    assert _redact.MASK in cleaned
+
+
+def test_redact_leaves_other_text_alone() -> None:
+    """Text without credentials is returned unchanged."""
+    text = "Response headers: {'x-amzn-RequestId': 'abc'}"
+
+    assert text == _redact.redact(text)
+
+
+def test_redacting_filter_rewrites_botocore_records(caplog: pytest.LogCaptureFixture) -> None:
+    """Once installed, botocore's DEBUG records reach handlers with the values masked."""
+    _redact.install()
+    _redact.install()  # idempotent
+    logger = logging.getLogger("botocore.parsers")
+
+    with caplog.at_level(logging.DEBUG, logger="botocore"):
+        logger.debug("Response body:\n%r", f"<SessionToken>{TOKEN}</SessionToken>".encode())
+        logger.debug("plain %s", "text")
+
+    assert 1 == sum(f is _redact._FILTER for f in logger.filters)
+    assert TOKEN not in caplog.text
+    assert "plain text" in caplog.text
+
+
+def test_redacting_filter_passes_a_broken_record_on_untouched() -> None:
+    """A record whose message cannot be formatted is left for logging to report."""
+    record = logging.LogRecord("botocore.auth", logging.DEBUG, "f", 1, "%d", ("x",), None)
+
+    assert _redact._FILTER.filter(record)
+    assert ("%d", ("x",)) == (record.msg, record.args)
