@@ -7,7 +7,8 @@ its names is first used.
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import TYPE_CHECKING, Any
 
 from xaccess.errors import (
     AssumeRoleDenied,
@@ -21,6 +22,7 @@ from xaccess.errors import (
     ValidationError,
     XAccessError,
 )
+from xaccess.grant import Handoff, NamedPolicy, ThirdPartyGrant
 from xaccess.identifiers import (
     PARTITIONS,
     Arn,
@@ -44,9 +46,41 @@ from xaccess.policy import (
     evaluate,
 )
 
+# A library leaves logging output to the application (all loggers are "xaccess.*").
+logging.getLogger("xaccess").addHandler(logging.NullHandler())
+
+if TYPE_CHECKING:
+    from xaccess.aws.assume import (
+        AssumeRoleClient,
+        RoleChainingWarning,
+        TemporaryCredentials,
+        VerificationCheck,
+        VerificationReport,
+    )
+    from xaccess.aws.provisioning import (
+        Plan,
+        ProvisionedRole,
+        RetryPolicy,
+        RevokeResult,
+        RoleNotManaged,
+        revoke,
+    )
+
 # Names served on first use, so that ``import xaccess`` stays cheap: the AWS layer
 # (which imports boto3) and the package version (importlib.metadata is slow to load).
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "AssumeRoleClient": "xaccess.aws.assume",
+    "Plan": "xaccess.aws.provisioning",
+    "ProvisionedRole": "xaccess.aws.provisioning",
+    "RetryPolicy": "xaccess.aws.provisioning",
+    "RevokeResult": "xaccess.aws.provisioning",
+    "RoleChainingWarning": "xaccess.aws.assume",
+    "RoleNotManaged": "xaccess.aws.provisioning",
+    "TemporaryCredentials": "xaccess.aws.assume",
+    "VerificationCheck": "xaccess.aws.assume",
+    "VerificationReport": "xaccess.aws.assume",
+    "revoke": "xaccess.aws.provisioning",
+}
 
 
 def __getattr__(name: str) -> Any:  # noqa: ANN401 - the type depends on the name
@@ -75,27 +109,41 @@ __all__ = [
     "TRUST_POLICY_SIZE_QUOTA",
     "AWSError",
     "Arn",
+    "AssumeRoleClient",
     "AssumeRoleDenied",
     "AssumedRoleArn",
     "Condition",
     "ConfusedDeputyRisk",
     "Decision",
+    "Handoff",
+    "NamedPolicy",
     "Outcome",
     "PackedPolicyTooLarge",
+    "Plan",
     "PolicyDocument",
     "PolicySizeError",
     "Principal",
+    "ProvisionedRole",
     "ProvisioningError",
     "RegionDisabled",
     "Request",
+    "RetryPolicy",
+    "RevokeResult",
     "RoleArn",
+    "RoleChainingWarning",
+    "RoleNotManaged",
     "SessionDurationTooLong",
     "Statement",
     "Tag",
+    "TemporaryCredentials",
+    "ThirdPartyGrant",
     "ValidationError",
+    "VerificationCheck",
+    "VerificationReport",
     "XAccessError",
     "__version__",
     "account_root_arn",
     "evaluate",
     "new_external_id",
+    "revoke",
 ]

@@ -1,9 +1,11 @@
 """The ``xaccess`` command line.
 
-``xaccess demo`` prints the documents behind a third-party role: the trust policy
-that admits one vendor account only with the right external ID, and a permission
-policy scoped to what the vendor needs. The command line belongs to the pure core:
-importing it never imports boto3.
+``xaccess demo`` walks through a third-party role end to end on an embedded moto:
+the customer builds a grant and creates the role, the vendor assumes it with the
+external ID and reads a bucket, callers without the right external ID are refused,
+the onboarding check passes, a careless role is flagged, and the roles are revoked.
+Importing this module never imports boto3; the demo loads the AWS layer (and moto)
+when it runs.
 
 .. versionadded:: 0.1.0
 """
@@ -11,19 +13,14 @@ importing it never imports boto3.
 from __future__ import annotations
 
 import argparse
-import json
-import secrets
+import sys
 from importlib.metadata import version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
 __all__ = ["main"]
-
-_DEMO_ROLE = "AcmeAuditAccess"
-_DEMO_VENDOR_ACCOUNT = "111122223333"
-_DEMO_BUCKET = "acme-logs"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,8 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(metavar="COMMAND", required=True)
     demo = commands.add_parser(
         "demo",
-        help="print an example trust policy and permission policy",
-        description="Print the documents of an example third-party role.",
+        help="run a third-party role end to end on an embedded moto (no AWS account)",
+        description=(
+            "Create a third-party role, assume it with the external ID, show callers "
+            "without it refused, run the onboarding check and revoke the role, all on an "
+            "embedded moto with strict STS. Needs the 'demo' extra."
+        ),
     )
     demo.set_defaults(handler=_demo)
     return parser
@@ -68,41 +69,16 @@ def _exit_status(exc: SystemExit) -> int:
 
 
 def _demo() -> int:
-    # Plain dictionaries keep this command independent of the AWS layer; the demo
-    # grows with the library.
-    external_id = secrets.token_hex(16)
-    trust_policy: dict[str, Any] = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{_DEMO_VENDOR_ACCOUNT}:root"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"sts:ExternalId": external_id}},
-            }
-        ],
-    }
-    permission_policy: dict[str, Any] = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": ["s3:GetObject", "s3:ListBucket"],
-                "Resource": [f"arn:aws:s3:::{_DEMO_BUCKET}", f"arn:aws:s3:::{_DEMO_BUCKET}/*"],
-            }
-        ],
-    }
-    print(
-        f"A customer creates the role {_DEMO_ROLE} so that the vendor account\n"
-        f"{_DEMO_VENDOR_ACCOUNT} can read the bucket {_DEMO_BUCKET}. The vendor generated\n"
-        f"the external ID {external_id} for this customer\n"
-        "alone. STS lets the vendor in only when it passes that ID, so nobody else can\n"
-        "trick the vendor into using the role for them (the confused deputy)."
-    )
-    print()
-    print(f"Trust policy of {_DEMO_ROLE}:")
-    print(json.dumps(trust_policy, indent=2, ensure_ascii=True))
-    print()
-    print(f"Inline permission policy of {_DEMO_ROLE}:")
-    print(json.dumps(permission_policy, indent=2, ensure_ascii=True))
-    return 0
+    try:
+        from xaccess import _demo  # noqa: PLC0415 - the AWS layer loads only for the demo
+
+        return _demo.run()
+    except ModuleNotFoundError as missing:
+        if missing.name not in ("moto", "boto3", "botocore"):
+            raise
+        print(
+            f"xaccess demo needs {missing.name}, which is not installed: "
+            "pip install 'xaccess[demo]'",
+            file=sys.stderr,
+        )
+        return 1

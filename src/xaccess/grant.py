@@ -68,6 +68,11 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Callable
 
+    from mypy_boto3_iam import IAMClient
+
+    from xaccess.aws.provisioning import Plan, ProvisionedRole, RetryPolicy
+    from xaccess.rolespec import RoleSpec
+
 __all__ = ["ConditionsInput", "Handoff", "NamedPolicy", "Pin", "ThirdPartyGrant"]
 
 Pin: TypeAlias = Literal["condition", "arn"]
@@ -1237,6 +1242,74 @@ class ThirdPartyGrant:
         return self.external_ids[-1] if self.external_ids else None
 
     # -- offline evaluation ------------------------------------------------------------------
+
+    # -- provisioning (the AWS layer is imported only here) -------------------------------
+
+    def role_spec(self) -> RoleSpec:
+        """The role this grant describes, as the desired state for provisioning.
+
+        Raises:
+            ValidationError: The grant is incomplete or a document exceeds its quota
+                (see :meth:`trust_policy` and :meth:`permission_policies`).
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.rolespec import RoleSpec  # noqa: PLC0415 - keeps import xaccess light
+
+        return RoleSpec(
+            role_name=self.role_name,
+            path=self.path,
+            trust_policy=self.trust_policy(),
+            inline_policies=[(p.name, p.document) for p in self.permission_policies()],
+            managed_policy_arns=self.managed_policy_arns,
+            permissions_boundary=self.permissions_boundary,
+            description=self.description or "",
+            max_session_duration=self.max_session_duration,
+            tags=self.tags,
+        )
+
+    def create(self, iam: IAMClient, *, retry: RetryPolicy | None = None) -> ProvisionedRole:
+        """Create the role in the account of ``iam``, all or nothing.
+
+        Every document is built and checked before the first AWS call. If a step
+        fails after the role was created, everything created is removed again and a
+        :class:`~xaccess.ProvisioningError` says which step failed and what was rolled
+        back. See :func:`xaccess.aws.provisioning.create`.
+
+        Args:
+            iam: A boto3 IAM client for the customer's account.
+            retry: How transient AWS errors are retried.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.aws import provisioning  # noqa: PLC0415 - the AWS layer loads on use
+
+        return provisioning.create(iam, self.role_spec(), retry=retry)
+
+    def plan(self, iam: IAMClient, *, retry: RetryPolicy | None = None) -> Plan:
+        """The changes :meth:`apply` would make to bring the role to this grant.
+
+        Read-only. See :func:`xaccess.aws.provisioning.plan`.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.aws import provisioning  # noqa: PLC0415 - the AWS layer loads on use
+
+        return provisioning.plan(iam, self.role_spec(), retry=retry)
+
+    def apply(
+        self, iam: IAMClient, *, adopt: bool = False, retry: RetryPolicy | None = None
+    ) -> ProvisionedRole:
+        """Create the role, or converge an existing one to this grant; idempotent.
+
+        Only roles that xaccess manages (marked by a tag) are changed unless
+        ``adopt`` is true. See :func:`xaccess.aws.provisioning.apply`.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.aws import provisioning  # noqa: PLC0415 - the AWS layer loads on use
+
+        return provisioning.apply(iam, self.role_spec(), adopt=adopt, retry=retry)
 
     def _evaluation_account(self, account_id: str | None, avoid: str | None) -> str:
         """The account that owns the role: ``account_id``, else a placeholder no one uses."""
