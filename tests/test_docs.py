@@ -7,7 +7,8 @@ comments and so invisible in rendered pages, adjust this:
 
 - ``<!-- no-run -->`` on the line right before a fence skips that one block;
 - ``<!-- xaccess-doc: mock_aws -->`` among the comments at the top of a file runs
-  its blocks inside ``moto.mock_aws()`` with fake credentials;
+  its blocks inside ``moto.mock_aws()`` with fake credentials and AWS managed
+  policies loaded;
 - a ``text`` block that follows a python block and starts with the line ``# output``
   holds what that python block must print, compared exactly (trailing newlines aside).
 
@@ -171,6 +172,8 @@ def _aws_sandbox(monkeypatch: pytest.MonkeyPatch, home: Path) -> Iterator[None]:
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_CONFIG_FILE": str(home / "aws-config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-credentials"),
+        # Examples attach AWS managed policies such as SecurityAudit, as real accounts can.
+        "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
     }
     for variable, value in fake.items():
         monkeypatch.setenv(variable, value)
