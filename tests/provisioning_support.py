@@ -1,0 +1,261 @@
+"""Shared helpers for the provisioning tests: fake credentials, clients, specs, call recording.
+
+Every client is configured with one botocore attempt (``total_max_attempts=1``) so that faults
+injected by :class:`CallRecorder` reach xaccess's own retry logic instead of botocore's.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from typing import TYPE_CHECKING, Any, Final, cast
+
+import attrs
+import boto3
+import moto  # noqa: F401 - registers moto's hook before any session exists
+from botocore.config import Config
+
+from xaccess.aws.provisioning import RetryPolicy
+from xaccess.policy import PolicyDocument
+from xaccess.rolespec import RoleSpec
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    import pytest
+    from mypy_boto3_iam import IAMClient
+
+ACCOUNT: Final = "123456789012"  # moto's default account
+VENDOR: Final = "111122223333"
+EXTERNAL_ID: Final = "3f2b8c1e9d7a4b6f8e0c2a1d5b7e9f01"
+NEXT_EXTERNAL_ID: Final = "c0ffee00deadbeef0123456789abcdef"
+
+#: No waiting between retries in tests.
+NO_WAIT: Final = RetryPolicy(sleep=lambda _seconds: None)
+
+WRITE_PREFIXES: Final = (
+    "Put",
+    "Create",
+    "Update",
+    "Attach",
+    "Detach",
+    "Delete",
+    "Tag",
+    "Untag",
+    "Remove",
+    "Add",
+)
+
+_STATUS: Final = {
+    "Throttling": 400,
+    "ServiceFailure": 500,
+    "ServiceUnavailable": 503,
+    "ConcurrentModification": 409,
+    "LimitExceeded": 409,
+    "MalformedPolicyDocument": 400,
+    "AccessDenied": 403,
+    "NoSuchEntity": 404,
+    "EntityAlreadyExists": 409,
+    "DeleteConflict": 409,
+}
+
+
+def fake_aws_environment(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """Fake credentials and an empty AWS configuration, so nothing can reach a real account."""
+    for variable in (
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_IAM",
+    ):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECURITY_TOKEN": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(home / "aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-credentials"),
+    }.items():
+        monkeypatch.setenv(variable, value)
+
+
+@functools.cache
+def _session() -> boto3.Session:
+    # One session for all tests: it caches the service models, so each client is cheap.
+    return boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    )
+
+
+def iam_client(endpoint_url: str | None = None) -> IAMClient:
+    """An IAM client with fake credentials that makes exactly one attempt per call."""
+    config = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+    return _session().client("iam", endpoint_url=endpoint_url, config=config)
+
+
+class _Response:
+    """Just enough of an HTTP response for botocore to raise a ClientError."""
+
+    def __init__(self, status_code: int) -> None:
+        self.status_code = status_code
+        self.headers: dict[str, str] = {}
+
+
+@attrs.define
+class CallRecorder:
+    """Records every IAM call a client makes and can fail chosen ones.
+
+    ``failures`` maps a 1-based call number to the error code that call answers with. The
+    failing call never reaches moto, so it has no effect, like a call AWS refuses.
+    """
+
+    calls: list[str] = attrs.Factory(list)
+    failures: dict[int, str] = attrs.Factory(dict)
+    failed: list[str] = attrs.Factory(list)
+
+    def install(self, iam: IAMClient) -> CallRecorder:
+        # A before-call handler may answer in place of AWS; the stubs only allow None.
+        handler = cast("Callable[..., None]", self._before_call)
+        iam.meta.events.register("before-call.iam.*", handler)
+        return self
+
+    def reset(
+        self,
+        *,
+        fail_at: int | None = None,
+        code: str = "Throttling",
+        times: int = 1,
+        also: dict[int, str] | None = None,
+    ) -> None:
+        """Forget the calls so far; fail calls ``fail_at`` to ``fail_at + times - 1`` with
+        ``code`` (a call retried by xaccess counts again), and the calls in ``also``."""
+        self.calls.clear()
+        self.failed.clear()
+        self.failures = dict(also or {})
+        if fail_at is not None:
+            for number in range(fail_at, fail_at + times):
+                self.failures[number] = code
+
+    @property
+    def writes(self) -> list[str]:
+        return [call for call in self.calls if call.startswith(WRITE_PREFIXES)]
+
+    def _before_call(self, model: Any, **_kwargs: Any) -> tuple[_Response, dict[str, Any]] | None:
+        self.calls.append(model.name)
+        code = self.failures.get(len(self.calls))
+        if code is None:
+            return None
+        self.failed.append(model.name)
+        status = _STATUS.get(code, 400)
+        return _Response(status), {
+            "Error": {"Code": code, "Message": f"injected {code}"},
+            "ResponseMetadata": {"HTTPStatusCode": status},
+        }
+
+
+def trust_policy(*external_ids: str, vendor: str = VENDOR) -> PolicyDocument:
+    """A vendor trust policy requiring one of ``external_ids``."""
+    ids: str | list[str] = external_ids[0] if len(external_ids) == 1 else list(external_ids)
+    return PolicyDocument.from_dict(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{vendor}:root"},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"sts:ExternalId": ids}},
+                }
+            ],
+        }
+    )
+
+
+def identity_policy(*actions: str, resource: str = "arn:aws:s3:::acme-logs/*") -> PolicyDocument:
+    """A small permission policy."""
+    return PolicyDocument.from_dict(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": resource}],
+        }
+    )
+
+
+def make_managed_policy(iam: IAMClient, name: str) -> str:
+    """Create a customer-managed policy in moto (it loads no AWS managed policies) and return
+    its ARN."""
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}],
+    }
+    return iam.create_policy(PolicyName=name, PolicyDocument=json.dumps(document))["Policy"]["Arn"]
+
+
+def managed_arn(name: str) -> str:
+    return f"arn:aws:iam::{ACCOUNT}:policy/{name}"
+
+
+def full_spec(name: str = "AcmeAudit", **changes: Any) -> RoleSpec:
+    """A spec using every field: two inline policies, two managed policies, a boundary, tags."""
+    fields: dict[str, Any] = {
+        "role_name": name,
+        "trust_policy": trust_policy(EXTERNAL_ID),
+        "inline_policies": {
+            "Logs": identity_policy("s3:GetObject"),
+            "List": identity_policy("s3:ListBucket", resource="arn:aws:s3:::acme-logs"),
+        },
+        "managed_policy_arns": (managed_arn("AuditOne"), managed_arn("AuditTwo")),
+        "permissions_boundary": managed_arn("Boundary"),
+        "description": "Read-only audit access for Acme",
+        "max_session_duration": 7200,
+        "tags": {"team": "security", "vendor": "acme"},
+    }
+    fields.update(changes)
+    return RoleSpec(**fields)
+
+
+def make_policies(iam: IAMClient) -> None:
+    """The managed policies :func:`full_spec` refers to, plus a spare."""
+    for name in ("AuditOne", "AuditTwo", "AuditThree", "Boundary"):
+        make_managed_policy(iam, name)
+
+
+def drift(iam: IAMClient, name: str) -> None:
+    """Change every kind of setting of the role behind xaccess's back."""
+    iam.update_assume_role_policy(
+        RoleName=name, PolicyDocument=trust_policy(NEXT_EXTERNAL_ID).to_json()
+    )
+    iam.update_role(RoleName=name, Description="edited by hand", MaxSessionDuration=3600)
+    iam.put_role_permissions_boundary(RoleName=name, PermissionsBoundary=managed_arn("AuditThree"))
+    iam.detach_role_policy(RoleName=name, PolicyArn=managed_arn("AuditOne"))
+    iam.attach_role_policy(RoleName=name, PolicyArn=managed_arn("AuditTwo"))
+    iam.put_role_policy(
+        RoleName=name, PolicyName="Logs", PolicyDocument=identity_policy("s3:*").to_json()
+    )
+    iam.put_role_policy(
+        RoleName=name, PolicyName="Extra", PolicyDocument=identity_policy("s3:PutObject").to_json()
+    )
+    iam.tag_role(RoleName=name, Tags=[{"Key": "team", "Value": "x"}, {"Key": "stray", "Value": ""}])
+
+
+def moto_iam_snapshot() -> Any:
+    """A copy of moto's in-process IAM state (account 123456789012, partition aws).
+
+    Restoring a snapshot is much cheaper than rebuilding a role through the API for each of the
+    hundreds of fault-injection cases. It reaches into moto's backend registry; if moto changes
+    that, the fault tests fail loudly (their fault-free probe no longer matches).
+    """
+    from moto.backends import get_backend  # noqa: PLC0415 - moto internals, only here
+
+    return copy.deepcopy(get_backend("iam")[ACCOUNT]["aws"])
+
+
+def moto_iam_restore(snapshot: Any) -> None:
+    """Put back the IAM state captured by :func:`moto_iam_snapshot`."""
+    from moto.backends import get_backend  # noqa: PLC0415 - moto internals, only here
+
+    get_backend("iam")[ACCOUNT]["aws"] = copy.deepcopy(snapshot)
