@@ -544,6 +544,16 @@ def test_raised_trust_quota_accepts_a_larger_policy() -> None:
     assert _grant(external_id=ids, trust_policy_quota=4096).trust_policy().size() > 2048
 
 
+def test_role_spec_carries_a_raised_trust_quota() -> None:
+    """Provisioning checks the trust policy against the grant's quota, not the default."""
+    ids = [f"{i:02d}" + "x" * 1000 for i in range(3)]
+
+    spec = _grant(external_id=ids, trust_policy_quota=4096).role_spec()
+
+    assert 4096 == spec.trust_policy_quota
+    assert spec.trust_policy.size() > 2048
+
+
 def test_trust_policy_passes_its_own_checks() -> None:
     """The emitted trust policy is valid for a trust policy and round-trips through JSON."""
     trust = _grant().allow_session_tags().require_source_identity().trust_policy()

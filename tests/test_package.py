@@ -62,6 +62,12 @@ ERRORS = [
         rolled_back=("role A",),
         left_behind=(),
     ),
+    errors.RoleNotManaged(
+        "not managed",
+        code="RoleNotManaged",
+        operation="GetRole",
+        step="check ownership",
+    ),
     errors.AssumeRoleDenied(
         "denied",
         role_arn="arn:aws:iam::444455556666:role/A",
@@ -83,9 +89,16 @@ def test_errors_pickle_with_their_fields(error: errors.XAccessError) -> None:
     assert isinstance(again, errors.XAccessError)
 
 
+def test_every_error_class_is_covered_here() -> None:
+    """The pickling cases above include every error class the package exports."""
+    exported = {name for name in errors.__all__ if isinstance(getattr(errors, name), type)}
+
+    assert exported == {type(error).__name__ for error in ERRORS} | {"XAccessError"}
+
+
 def test_aws_errors_carry_code_and_operation() -> None:
     """AWS-side errors expose AWS's error code and the operation."""
-    denied = ERRORS[4]
+    denied = ERRORS[5]
     assert isinstance(denied, errors.AssumeRoleDenied)
     assert ("AccessDenied", "AssumeRole") == (denied.code, denied.operation)
     assert isinstance(denied, errors.AWSError)

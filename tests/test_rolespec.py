@@ -243,6 +243,29 @@ def test_a_trust_policy_over_the_quota_is_a_size_error() -> None:
     assert ("trust_policy", TRUST_POLICY_SIZE_QUOTA) == (caught.value.field, caught.value.limit)
 
 
+def test_a_raised_trust_policy_quota_admits_a_larger_trust_policy() -> None:
+    """An account whose trust policy quota was raised may say so; the spec then allows more."""
+    ids = [f"external-id-{i:04d}-{'x' * 20}" for i in range(80)]
+    trust = _trust(*ids)
+    assert trust.size() > TRUST_POLICY_SIZE_QUOTA
+
+    spec = _spec(trust_policy=trust, trust_policy_quota=4096)
+
+    assert (trust, 4096) == (spec.trust_policy, spec.trust_policy_quota)
+    with pytest.raises(PolicySizeError) as caught:
+        _spec(trust_policy=trust, trust_policy_quota=trust.size() - 1)
+    assert trust.size() - 1 == caught.value.limit
+
+
+@pytest.mark.parametrize("quota", [0, -5, True, 2048.0, "4096", None])
+def test_a_trust_policy_quota_that_is_not_a_positive_int_is_refused(quota: object) -> None:
+    """The quota is a positive int: bools, floats, strings and None are refused by name."""
+    with pytest.raises(ValidationError) as caught:
+        _spec(trust_policy_quota=quota)
+
+    assert "trust_policy_quota" == caught.value.field
+
+
 def test_inline_policies_over_the_role_quota_are_a_size_error() -> None:
     """All inline policies together may not exceed 10240 characters."""
     big = _policy(resource=f"arn:aws:s3:::{'b' * 3000}/*")

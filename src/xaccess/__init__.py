@@ -18,6 +18,7 @@ from xaccess.errors import (
     PolicySizeError,
     ProvisioningError,
     RegionDisabled,
+    RoleNotManaged,
     SessionDurationTooLong,
     ValidationError,
     XAccessError,
@@ -62,7 +63,6 @@ if TYPE_CHECKING:
         ProvisionedRole,
         RetryPolicy,
         RevokeResult,
-        RoleNotManaged,
         revoke,
     )
 
@@ -75,7 +75,6 @@ _LAZY: dict[str, str] = {
     "RetryPolicy": "xaccess.aws.provisioning",
     "RevokeResult": "xaccess.aws.provisioning",
     "RoleChainingWarning": "xaccess.aws.assume",
-    "RoleNotManaged": "xaccess.aws.provisioning",
     "TemporaryCredentials": "xaccess.aws.assume",
     "VerificationCheck": "xaccess.aws.assume",
     "VerificationReport": "xaccess.aws.assume",

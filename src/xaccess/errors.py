@@ -17,6 +17,7 @@ __all__ = [
     "PolicySizeError",
     "ProvisioningError",
     "RegionDisabled",
+    "RoleNotManaged",
     "SessionDurationTooLong",
     "ValidationError",
     "XAccessError",
@@ -124,6 +125,18 @@ class ProvisioningError(AWSError):
         super().__init__(message, code=code, operation=operation)
 
 
+class RoleNotManaged(ProvisioningError):
+    """The role exists but does not carry the xaccess ownership tag.
+
+    :func:`~xaccess.aws.provisioning.apply` refuses such a role unless ``adopt=True``, and
+    :func:`~xaccess.aws.provisioning.revoke` unless ``force=True``, so that xaccess never
+    rewrites or deletes a role someone else manages. ``code`` is ``"RoleNotManaged"``; no
+    write call was made.
+
+    .. versionadded:: 0.1.0
+    """
+
+
 class AssumeRoleDenied(AWSError):
     """STS refused ``sts:AssumeRole``.
 
@@ -173,7 +186,7 @@ class RegionDisabled(AWSError):
 class ConfusedDeputyRisk(XAccessError):
     """A role can be assumed without the external ID, or with a wrong one.
 
-    Raised by :meth:`VerificationReport.raise_for_status` when onboarding
+    Raised by :meth:`xaccess.aws.assume.VerificationReport.raise_for_status` when onboarding
     verification shows the role is open to the confused deputy problem.
 
     .. versionadded:: 0.1.0

@@ -87,7 +87,9 @@ as the role's unique ID, so a recreated role is no longer trusted.
 """
 
 ConditionsInput: TypeAlias = Mapping[str, Mapping[str, ConditionValue | Sequence[ConditionValue]]]
-"""A ``Condition`` element as a mapping: ``{operator: {key: value or [values]}}``.
+"""A ``Condition`` element as a mapping of operator to key to one value or a list of them.
+
+In JSON terms, ``{operator: {key: value or [values]}}``.
 
 .. versionadded:: 0.1.0
 """
@@ -1227,7 +1229,7 @@ class ThirdPartyGrant:
 
     @property
     def resolved_partition(self) -> str:
-        """The grant's partition: ``partition``, else that of the trusted ARNs, else ``aws``.
+        """The grant's partition, which is ``partition``, else the trusted ARNs', else ``aws``.
 
         .. versionadded:: 0.1.0
         """
@@ -1266,6 +1268,7 @@ class ThirdPartyGrant:
             description=self.description or "",
             max_session_duration=self.max_session_duration,
             tags=self.tags,
+            trust_policy_quota=self.trust_policy_quota,
         )
 
     def create(self, iam: IAMClient, *, retry: RetryPolicy | None = None) -> ProvisionedRole:

@@ -140,7 +140,19 @@ def _check_path(_spec: RoleSpec, _attribute: attrs.Attribute[Any], value: object
     validate_role_path(value, field="path")
 
 
-def _check_trust_policy(_spec: RoleSpec, _attribute: attrs.Attribute[Any], value: object) -> None:
+def _checked_quota(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError("trust_policy_quota", f"must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValidationError("trust_policy_quota", f"must be at least 1, got {value}")
+    return value
+
+
+def _check_quota(_spec: RoleSpec, _attribute: attrs.Attribute[Any], value: object) -> None:
+    _checked_quota(value)
+
+
+def _check_trust_policy(spec: RoleSpec, _attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, PolicyDocument):
         raise ValidationError(
             "trust_policy", f"must be a PolicyDocument, got {type(value).__name__}"
@@ -149,7 +161,9 @@ def _check_trust_policy(_spec: RoleSpec, _attribute: attrs.Attribute[Any], value
         value.check_trust_policy()
     except ValidationError as exc:
         raise ValidationError(f"trust_policy.{exc.field}", exc.rule) from None
-    value.check_size(TRUST_POLICY_SIZE_QUOTA, quota="trust policy", field="trust_policy")
+    # attrs runs validators once every field is set, so the quota is already there.
+    quota = _checked_quota(spec.trust_policy_quota)
+    value.check_size(quota, quota="trust policy", field="trust_policy")
 
 
 def _check_inline_policies(
@@ -261,8 +275,8 @@ class RoleSpec:
         role_name: The role name, 1-64 characters of ``[A-Za-z0-9_+=,.@-]``.
         path: The role path, ``/`` by default. IAM cannot change the path of an existing role.
         trust_policy: Who may assume the role; checked with
-            :meth:`~xaccess.PolicyDocument.check_trust_policy` and against the default trust
-            policy size quota (2048 characters without whitespace).
+            :meth:`~xaccess.PolicyDocument.check_trust_policy` and against
+            ``trust_policy_quota``.
         inline_policies: Inline (embedded) policies: a mapping of policy name to document, or
             ``(name, document)`` pairs, or objects with ``name`` and ``document`` attributes.
             Each is checked with :meth:`~xaccess.PolicyDocument.check_identity_policy`; together
@@ -273,6 +287,8 @@ class RoleSpec:
         description: The role description, at most 1000 characters.
         max_session_duration: The longest session, in seconds, 3600-43200 (a whole-seconds
             :class:`datetime.timedelta` is accepted and stored as seconds).
+        trust_policy_quota: The account's role trust policy size quota, in characters
+            without whitespace: 2048 unless the account has had it raised.
         tags: The role's own tags, as a mapping or :class:`~xaccess.identifiers.Tag` values; at
             most 49, because provisioning adds the ownership tag :data:`MANAGED_TAG_KEY`, whose
             key is therefore reserved.
@@ -308,6 +324,7 @@ class RoleSpec:
         converter=_to_tags,
         validator=_check_tags,
     )
+    trust_policy_quota: int = attrs.field(default=TRUST_POLICY_SIZE_QUOTA, validator=_check_quota)
 
     @property
     def inline_policy_names(self) -> tuple[str, ...]:
@@ -332,7 +349,7 @@ class RoleSpec:
 
     @property
     def role_tags(self) -> tuple[Tag, ...]:
-        """The tags the role carries: :attr:`tags` plus the ownership tag, sorted by key.
+        """The tags the role carries, which are ``tags`` plus the ownership tag, sorted by key.
 
         .. versionadded:: 0.1.0
         """

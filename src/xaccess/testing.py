@@ -73,8 +73,10 @@ class _JsonSerializable(Protocol):
 
 
 PolicyInput: TypeAlias = "str | Mapping[str, Any] | _JsonSerializable"
-"""A policy as :func:`session_for` accepts it: JSON text, a mapping, or an object with
-``to_json()`` such as :class:`xaccess.PolicyDocument`.
+"""A policy as :func:`session_for` accepts it.
+
+JSON text, a mapping, or an object with ``to_json()`` such as
+:class:`xaccess.PolicyDocument`.
 
 .. versionadded:: 0.1.0
 """

@@ -80,8 +80,12 @@ class RetryPolicy:
     """How transient AWS failures are retried: bounded exponential backoff with full jitter.
 
     Before retry ``n`` (1 for the first retry) the wait is
-    ``random() * min(max_delay, base_delay * 2 ** (n - 1))`` seconds. Retried are the codes in
-    :data:`TRANSIENT_ERROR_CODES`, any HTTP 5xx answer, and connection errors and timeouts. All
+    ``random() * min(max_delay, base_delay * 2 ** (n - 1))`` seconds. Retried are throttling
+    (``Throttling``, ``ThrottlingException``, ``RequestLimitExceeded``,
+    ``TooManyRequestsException``), service failures (``ServiceFailure``,
+    ``ServiceUnavailable``, ``InternalFailure``, ``InternalError``), timeouts
+    (``RequestTimeout``, ``RequestTimeoutException``), ``ConcurrentModification``, any HTTP
+    5xx answer, and connection errors and timeouts. All
     retried operations are idempotent or checked (a ``CreateRole`` retried after an ambiguous
     failure is recognised by its ownership tag).
 

@@ -86,7 +86,9 @@ _GLOBAL_SIGNING_REGION: Final = "us-east-1"
 _METHOD: Final = "AssumeRole"
 
 SessionPolicy: TypeAlias = "PolicyDocument | Mapping[str, Any] | str"
-"""A session policy as :class:`AssumeRoleClient` accepts it: a document, parsed JSON or JSON text.
+"""A session policy as :class:`AssumeRoleClient` accepts it.
+
+A :class:`~xaccess.PolicyDocument`, parsed JSON or JSON text.
 
 .. versionadded:: 0.1.0
 """
@@ -287,7 +289,7 @@ class VerificationReport:
 
     @property
     def ok(self) -> bool:
-        """Whether every step passed: the role is assumable as configured and safe.
+        """Whether every step passed, so the role is assumable as configured and safe.
 
         .. versionadded:: 0.1.0
         """

@@ -36,7 +36,7 @@ from urllib.parse import unquote
 import attrs
 
 from xaccess.aws._retry import TRANSIENT_ERROR_CODES, RetryPolicy, call_with_retry
-from xaccess.errors import AWSError, ProvisioningError, ValidationError
+from xaccess.errors import AWSError, ProvisioningError, RoleNotManaged, ValidationError
 from xaccess.identifiers import RoleArn, validate_role_name
 from xaccess.policy import PolicyDocument
 from xaccess.rolespec import MANAGED_TAG_KEY, MANAGED_TAG_VALUE, RoleSpec, canonical_policy
@@ -81,20 +81,6 @@ _ROUNDS: Final = 4
 #: TagRole takes at most 50 tags and UntagRole at most 50 keys per call.
 _TAG_BATCH: Final = 50
 _DIFF_CONTEXT: Final = 2
-
-
-# --- errors ----------------------------------------------------------------------------------
-
-
-class RoleNotManaged(ProvisioningError):
-    """The role exists but does not carry the xaccess ownership tag.
-
-    :func:`apply` refuses such a role unless ``adopt=True``, and :func:`revoke` unless
-    ``force=True``, so that xaccess never rewrites or deletes a role someone else manages.
-    ``code`` is ``"RoleNotManaged"``; no write call was made.
-
-    .. versionadded:: 0.1.0
-    """
 
 
 # --- changes ---------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ MANAGED_POLICY_SIZE_QUOTA: Final = 6144
 POLICY_VERSIONS: Final = ("2012-10-17", "2008-10-17")
 
 ConditionValue: TypeAlias = str | bool | int | float
-"""A single value in a condition block: JSON strings, booleans and numbers."""
+"""A single value in a condition block, which is a JSON string, boolean or number."""
 
 _BASE_OPERATORS: Final = frozenset(
     {

@@ -55,7 +55,9 @@ __all__ = [
 ]
 
 ContextValue: TypeAlias = str | bool | int | float | Sequence[str]
-"""The value of one request context key: a scalar, or a sequence of strings (multivalued).
+"""The value of one request context key, which is a scalar or a sequence of strings.
+
+A sequence makes the key multivalued.
 
 .. versionadded:: 0.1.0
 """
@@ -738,7 +740,7 @@ def evaluate(
         The decision, with the statements that made it and the reasons.
 
     Raises:
-        ValidationError: If a policy argument is not a :class:`PolicyDocument`.
+        ValidationError: If a policy argument is not a :class:`~xaccess.PolicyDocument`.
 
     .. versionadded:: 0.1.0
     """
