@@ -65,9 +65,11 @@ if TYPE_CHECKING:
         RevokeResult,
         revoke,
     )
+    from xaccess.rolespec import RoleSpec
 
 # Names served on first use, so that ``import xaccess`` stays cheap: the AWS layer
-# (which imports boto3) and the package version (importlib.metadata is slow to load).
+# (which imports boto3), the provisioning spec (needed only next to it) and the package
+# version (importlib.metadata is slow to load).
 _LAZY: dict[str, str] = {
     "AssumeRoleClient": "xaccess.aws.assume",
     "Plan": "xaccess.aws.provisioning",
@@ -75,6 +77,7 @@ _LAZY: dict[str, str] = {
     "RetryPolicy": "xaccess.aws.provisioning",
     "RevokeResult": "xaccess.aws.provisioning",
     "RoleChainingWarning": "xaccess.aws.assume",
+    "RoleSpec": "xaccess.rolespec",
     "TemporaryCredentials": "xaccess.aws.assume",
     "VerificationCheck": "xaccess.aws.assume",
     "VerificationReport": "xaccess.aws.assume",
@@ -131,6 +134,7 @@ __all__ = [
     "RoleArn",
     "RoleChainingWarning",
     "RoleNotManaged",
+    "RoleSpec",
     "SessionDurationTooLong",
     "Statement",
     "Tag",
