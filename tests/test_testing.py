@@ -459,6 +459,24 @@ def test_session_policies_limit_a_session(aws: Aws, strict: StrictSTS) -> None:
     aws.assume(session_of(widened), ExternalId=EXTERNAL_ID)
 
 
+def test_an_unreadable_session_policy_denies_rather_than_widens(
+    aws: Aws, strict: StrictSTS
+) -> None:
+    """A session policy only restricts, so one that cannot be parsed must not be skipped."""
+    aws.create_role(trust_policy())
+    hub = f"arn:aws:iam::{VENDOR}:role/Hub"
+    aws.act_as(hub)
+    batch = aws.act_as(f"arn:aws:iam::{VENDOR}:user/batch")
+    garbled = aws.assume(batch, role_arn=hub, Policy='{"Version": "2012-10-17", "Statement": [')
+
+    with pytest.raises(ClientError) as excinfo:
+        aws.assume(session_of(garbled), ExternalId=EXTERNAL_ID)
+
+    assert ("AccessDenied", 403) == error_of(excinfo)[:2]
+    assert "session policy cannot be read" in strict.attempts[-1].reason
+    aws.assume(session_of(aws.assume(batch, role_arn=hub)), ExternalId=EXTERNAL_ID)
+
+
 def test_role_tags_are_principal_tags(aws: Aws, strict: StrictSTS) -> None:
     """Tags of the calling session's role are aws:PrincipalTag keys."""
     aws.create_role(trust_policy(conditions={"StringEquals": {"aws:PrincipalTag/team": "audit"}}))

@@ -885,9 +885,20 @@ def _authorize(
         return _Verdict(
             allowed=False, decisions=(), reason=f"the role's trust policy is not valid: {error}"
         )
-    boundaries = _parse_policies(
-        () if caller.permissions_boundary is None else (caller.permissions_boundary,)
-    )
+    boundary_texts = () if caller.permissions_boundary is None else (caller.permissions_boundary,)
+    boundaries = _parse_policies(boundary_texts)
+    session_policies = _parse_policies(caller.session_policies)
+    if len(boundaries) < len(boundary_texts) or len(session_policies) < len(
+        caller.session_policies
+    ):
+        # These only restrict: one that cannot be read must not widen access by being
+        # skipped, so the request is denied instead (fail closed).
+        return _Verdict(
+            allowed=False,
+            decisions=(),
+            reason="the caller's permissions boundary or session policy cannot be read, so "
+            "it cannot be shown to allow the request",
+        )
     try:
         request = Request(principal=caller.arn, action=action, resource=role.arn, context=context)
         decision = evaluate(
@@ -895,7 +906,7 @@ def _authorize(
             identity_policies=_parse_policies(caller.identity_policies),
             resource_policy=trust,
             permissions_boundary=boundaries[0] if boundaries else None,
-            session_policies=_parse_policies(caller.session_policies),
+            session_policies=session_policies,
         )
     except ValueError as error:  # a request the evaluator cannot represent
         return _Verdict(allowed=False, decisions=(), reason=f"cannot be evaluated: {error}")
