@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import decimal
 import functools
 import ipaddress
 import math
@@ -89,8 +90,16 @@ def parse_number(value: ContextScalar) -> Decimal | None:
     if isinstance(value, float):
         return Decimal(repr(value)) if math.isfinite(value) else None
     if _NUMBER.fullmatch(value):
-        return Decimal(value)
+        return _decimal(value)
     return None
+
+
+def _decimal(text: str) -> Decimal | None:
+    """``Decimal(text)``, or ``None`` when the exponent is beyond what Decimal can hold."""
+    try:
+        return Decimal(text)
+    except decimal.InvalidOperation:
+        return None
 
 
 def parse_date(value: ContextScalar) -> Decimal | None:
@@ -100,7 +109,7 @@ def parse_date(value: ContextScalar) -> Decimal | None:
     if isinstance(value, int | float):
         return parse_number(value)
     if _EPOCH.fullmatch(value):
-        return Decimal(value)
+        return _decimal(value)
     match = _DATE.fullmatch(value)
     if match is None:
         return None
@@ -108,7 +117,10 @@ def parse_date(value: ContextScalar) -> Decimal | None:
     zone = dt.UTC
     if part["zone"] and part["zone"] not in "Zz":
         digits = part["zone"][1:].replace(":", "")
-        offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+        if hours > 23 or minutes > 59:  # not a zone offset (hh:mm)
+            return None
+        offset = dt.timedelta(hours=hours, minutes=minutes)
         zone = dt.timezone(-offset if part["zone"][0] == "-" else offset)
     try:
         moment = dt.datetime(
