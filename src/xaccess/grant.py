@@ -28,7 +28,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, TypeAlias
 
 import attrs
 
@@ -202,6 +202,29 @@ def _check_unique(values: tuple[str, ...], field: str) -> None:
         if value in seen:
             raise ValidationError(f"{field}[{i}]", "repeats an earlier value")
         seen.add(value)
+
+
+def _mapping_argument(value: object, field: str) -> Mapping[Any, Any]:
+    """An optional mapping argument of the offline checks; ``None`` is empty."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValidationError(field, f"must be a mapping, got {_type_name(value)}")
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object hook that refuses a key given twice (JSON would keep the last)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValidationError("grant", f"repeats the key {key!r} in one JSON object")
+        out[key] = value
+    return out
+
+
+def _no_json_constant(name: str) -> NoReturn:
+    raise ValidationError("grant", f"is not JSON: {name} is not a JSON value")
 
 
 def _literal(value: str) -> str:
@@ -1395,6 +1418,16 @@ class ThirdPartyGrant:
         caller_account = parts[4] if len(parts) == 6 else None
         role_arn = self.role_arn(self._evaluation_account(account_id, caller_account))
         trust = self.trust_policy()
+        tags = _mapping_argument(session_tags, "session_tags")
+        extra = _mapping_argument(context, "context")
+        if identity_policies is not None and (
+            isinstance(identity_policies, str | bytes | Mapping)
+            or not isinstance(identity_policies, Iterable)
+        ):
+            raise ValidationError(
+                "identity_policies",
+                f"must be a sequence of PolicyDocument, got {_type_name(identity_policies)}",
+            )
         values: dict[str, ContextValue] = {}
         pinned = self._pinned_role_of_session(principal_arn)
         if pinned is not None:
@@ -1405,11 +1438,11 @@ class ThirdPartyGrant:
             values["sts:RoleSessionName"] = session_name
         if source_identity is not None:
             values["sts:SourceIdentity"] = source_identity
-        if session_tags:
-            values["aws:TagKeys"] = tuple(session_tags)
-            for key, value in session_tags.items():
+        if tags:
+            values["aws:TagKeys"] = tuple(tags)
+            for key, value in tags.items():
                 values[f"aws:RequestTag/{key}"] = value
-        values.update(context or {})
+        values.update(extra)
         if identity_policies is None:
             identity_policies = (
                 PolicyDocument(
@@ -1424,7 +1457,7 @@ class ThirdPartyGrant:
             )
         identities = tuple(identity_policies)
         actions = [_ASSUME_ROLE]
-        if session_tags:
+        if tags:
             actions.append(_TAG_SESSION)
         if source_identity is not None:
             actions.append(_SET_SOURCE_IDENTITY)
@@ -1472,7 +1505,10 @@ class ThirdPartyGrant:
 
         .. versionadded:: 0.1.0
         """
-        documents = dict(policy_documents or {})
+        if not isinstance(resource, str):
+            raise ValidationError("resource", f"must be a str, got {_type_name(resource)}")
+        documents = dict(_mapping_argument(policy_documents, "policy_documents"))
+        extra = _mapping_argument(context, "context")
         boundary = None
         if self.permissions_boundary is not None:
             boundary = documents.get(self.permissions_boundary)
@@ -1488,7 +1524,7 @@ class ThirdPartyGrant:
         role_arn = self.role_arn(self._evaluation_account(account, None))
         session = f"arn:{self._partition}:sts::{role_arn.split(':')[4]}:assumed-role/"
         values: dict[str, ContextValue] = {"aws:PrincipalArn": role_arn}
-        values.update(context or {})
+        values.update(extra)
         identities = [policy.document for policy in self.permission_policies()]
         identities.extend(documents[a] for a in self.managed_policy_arns if a in documents)
         return evaluate(
@@ -1601,14 +1637,21 @@ class ThirdPartyGrant:
         """Rebuild a grant from :meth:`to_json` output.
 
         Raises:
-            ValidationError: The text is not JSON or not a grant.
+            ValidationError: The text is not JSON, repeats a key in an object, or is
+                not a grant.
 
         .. versionadded:: 0.1.0
         """
+        if not isinstance(text, str | bytes):
+            raise ValidationError("grant", f"must be JSON text, got {_type_name(text)}")
         try:
-            data = json.loads(text)
+            data = json.loads(
+                text, object_pairs_hook=_unique_keys, parse_constant=_no_json_constant
+            )
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ValidationError("grant", f"is not JSON: {exc}") from None
+        except RecursionError:
+            raise ValidationError("grant", "is JSON nested too deeply") from None
         return cls.from_dict(data)
 
     # -- reading -----------------------------------------------------------------------------

@@ -901,6 +901,10 @@ def principal_kind(arn: object, *, field: str = "principal") -> PrincipalKind:
         return "role"
     if kind == ("iam", "user") and parsed.resource.startswith("user/"):
         validate_account_id(parsed.account, field=field)
+        # A user's name and path follow the rules of a role's (IAM User Guide, IAM quotas).
+        path, _, name = parsed.resource.removeprefix("user/").rpartition("/")
+        validate_role_name(name, field=field)
+        validate_role_path(f"/{path}/" if path else "/", field=field)
         return "user"
     if kind == ("sts", "assumed-role"):
         AssumedRoleArn.parse(text, field=field)

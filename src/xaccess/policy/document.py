@@ -389,7 +389,9 @@ def _base_operator(operator: str) -> str:
     return operator
 
 
-def _validate_operator(operator: str, path: str) -> None:
+def _validate_operator(operator: object, path: str) -> None:
+    if not isinstance(operator, str):
+        raise ValidationError(path, f"operator must be a string, got {_short(operator)}")
     base = _base_operator(operator)
     if base == "Null" and operator.endswith("IfExists"):
         raise ValidationError(path, "'Null' cannot take the 'IfExists' suffix")
