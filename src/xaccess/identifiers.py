@@ -902,9 +902,15 @@ def principal_kind(arn: object, *, field: str = "principal") -> PrincipalKind:
     if kind == ("iam", "user") and parsed.resource.startswith("user/"):
         validate_account_id(parsed.account, field=field)
         # A user's name and path follow the rules of a role's (IAM User Guide, IAM quotas).
-        path, _, name = parsed.resource.removeprefix("user/").rpartition("/")
-        validate_role_name(name, field=field)
-        validate_role_path(f"/{path}/" if path else "/", field=field)
+        head, slash, name = parsed.resource.removeprefix("user/").rpartition("/")
+        try:
+            validate_role_name(name, field=field)
+        except ValidationError as exc:
+            raise ValidationError(field, f"user name {exc.rule}") from None
+        try:
+            validate_role_path(f"/{head}{slash}", field=field)
+        except ValidationError as exc:
+            raise ValidationError(field, f"user path {exc.rule}") from None
         return "user"
     if kind == ("sts", "assumed-role"):
         AssumedRoleArn.parse(text, field=field)
