@@ -15,6 +15,7 @@ import itertools
 import logging
 import threading
 import time
+import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -343,6 +344,7 @@ BAD_ARGUMENTS: list[tuple[str, dict[str, Any]]] = [
     ("region_name", {"region_name": "EU-WEST-1"}),
     ("region_name", {"region_name": "cn-north-1"}),
     ("region_name", {"region_name": 5}),
+    ("region_name", {"region_name": "aws-global"}),
     ("use_global_endpoint", {"use_global_endpoint": "yes"}),
     (
         "use_global_endpoint",
@@ -351,6 +353,9 @@ BAD_ARGUMENTS: list[tuple[str, dict[str, Any]]] = [
     ("sts_endpoint_url", {"sts_endpoint_url": "ftp://example.com"}),
     ("sts_endpoint_url", {"sts_endpoint_url": "not a url"}),
     ("sts_endpoint_url", {"sts_endpoint_url": 8080}),
+    ("sts_endpoint_url", {"sts_endpoint_url": "http://[::1"}),
+    ("sts_endpoint_url", {"sts_endpoint_url": "https://sts.example.com:99999/"}),
+    ("sts_endpoint_url", {"sts_endpoint_url": "https://sts example.com/"}),
     ("sts_endpoint_url", {"sts_endpoint_url": "https://x", "use_global_endpoint": True}),
     ("strict", {"strict": 1}),
     ("propagation_grace", {"propagation_grace": -1}),
@@ -1507,3 +1512,133 @@ def test_access_denied_without_a_message(
         make(base, clock).credentials()
 
     assert str(raised.value).splitlines()[1] == "Likely causes, most likely first:"
+
+
+# --- regressions -------------------------------------------------------------------------------
+
+
+class _RawBody:
+    """The raw HTTP body of an :class:`AWSResponse` made up in a test."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._body
+
+
+def test_no_secret_in_the_error_or_logs_when_a_response_cannot_be_parsed(
+    base: boto3.Session, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A cut-off AssumeRole response: its secret and token are in no error text or log record."""
+    secret, token = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYTRUNCATED", "IQoJb3JpZ2luX2VjTRUNCATED+/="
+    body = (
+        '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>'
+        f"<Credentials><AccessKeyId>ASIATRUNCATED</AccessKeyId><SecretAccessKey>{secret}"
+        f"</SecretAccessKey><SessionToken>{token}"
+    ).encode()
+
+    def cut_off(request: Any, **_: Any) -> Any:
+        return AWSResponse(request.url, 200, HTTPHeaders(), _RawBody(body))
+
+    base.events.register("before-send.sts.AssumeRole", cut_off)
+    with caplog.at_level(logging.DEBUG), pytest.raises(AWSError) as raised:
+        make(base, clock).credentials()
+
+    assert "ResponseParserError" == raised.value.code
+    texts = [
+        "".join(traceback.format_exception(raised.value)),
+        repr(raised.value.__cause__),
+        caplog.text,
+        *(record.getMessage() for record in caplog.records),
+    ]
+    _assert_no_secret(texts, [secret, token])
+
+
+def test_role_chaining_is_detected_after_a_failed_identity_lookup(
+    chained_base: boto3.Session, clock: FakeClock
+) -> None:
+    """A GetCallerIdentity that failed once does not turn off the one-hour cap for good."""
+    recorder = StsRecorder(chained_base)
+
+    def sts_like(operation: str, body: dict[str, Any]) -> tuple[int, str, str] | None:
+        if operation == "GetCallerIdentity" and recorder.count("GetCallerIdentity") == 1:
+            return 503, "ServiceUnavailable", "try later"
+        if operation == "AssumeRole" and body["DurationSeconds"] > 3600:
+            return 400, "ValidationError", "The requested DurationSeconds exceeds the 1 hour limit"
+        return None
+
+    recorder.answer = sts_like
+    client = make(chained_base, clock, duration_seconds=7200)
+
+    with pytest.raises(SessionDurationTooLong):
+        client.credentials()
+    with pytest.warns(RoleChainingWarning):
+        client.credentials()
+
+    assert [7200, 3600] == [body["DurationSeconds"] for body in recorder.bodies()]
+
+
+def test_base_credentials_that_call_back_into_the_client_raise_instead_of_hanging(
+    base: boto3.Session, clock: FakeClock
+) -> None:
+    """A base credential provider that needs this client's own credentials is an error."""
+    clients: list[AssumeRoleClient] = []
+
+    def refresh() -> dict[str, str]:
+        clients[0].credentials()  # never returns: the cycle is refused
+        raise AssertionError
+
+    expired = botocore.credentials.RefreshableCredentials.create_from_metadata(
+        {
+            "access_key": BASE_KEY_ID,
+            "secret_key": BASE_SECRET,
+            "token": "",
+            "expiry_time": "2000-01-01T00:00:00Z",
+        },
+        refresh,
+        "callback",
+    )
+    base._session._credentials = expired  # type: ignore[attr-defined]
+    clients.append(make(base, clock))
+    results: list[object] = []
+
+    def run() -> None:
+        try:
+            results.append(clients[0].credentials())
+        except XAccessError as error:
+            results.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(30)
+
+    assert not thread.is_alive(), "credentials() deadlocked"
+    assert 1 == len(results)
+    assert isinstance(results[0], XAccessError)
+    assert "own credentials" in str(results[0])
+
+
+def test_verify_does_not_cache_credentials_of_an_unexpected_identity(
+    base: boto3.Session, sts: StsRecorder, clock: FakeClock
+) -> None:
+    """Credentials that GetCallerIdentity says belong to someone else are never served."""
+    client = make(base, clock)
+    sts.answer = requires_external_id
+
+    def other_identity(**kwargs: Any) -> Any:
+        parsed = {
+            "Arn": "arn:aws:sts::999999999999:assumed-role/Other/x",
+            "Account": "999999999999",
+            "UserId": "AROA:x",
+            "ResponseMetadata": {"HTTPStatusCode": 200},
+        }
+        return AWSResponse(kwargs["params"]["url"], 200, HTTPHeaders(), None), parsed
+
+    base.events.register_first("before-call.sts.GetCallerIdentity", other_identity)
+    report = client.verify()
+    issued = sts.count()
+    client.credentials()
+
+    assert "failed" == report.check("caller_identity").outcome
+    assert issued + 1 == sts.count()

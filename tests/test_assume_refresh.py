@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from xaccess.aws import _redact
 from xaccess.aws._clock import Backoff, seconds, system_clock, system_sleep
 from xaccess.aws._credentials import Fetched, RefreshingCache, RefreshWindows, refresh_windows
-from xaccess.errors import AWSError, ValidationError
+from xaccess.errors import AWSError, ValidationError, XAccessError
 
 START = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
 MINUTE = dt.timedelta(minutes=1)
@@ -329,6 +329,76 @@ def test_a_naive_clock_is_refused() -> None:
     assert "clock" == raised.value.field
 
 
+def test_a_log_handler_may_ask_the_cache_while_a_failed_refresh_is_reported() -> None:
+    """The refresh-failure warning is logged without holding the cache's lock."""
+    clock = FakeClock()
+    source = Source(clock)
+    cache = cache_for(source)
+    first = cache.get()
+    seen: list[int] = []
+
+    class AskAgain(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(cache.get())
+
+    handler = AskAgain(logging.WARNING)
+    logger = logging.getLogger("xaccess.assume")
+    logger.addHandler(handler)
+    source.fail = AWSError("boom", code="ServiceUnavailable", operation="AssumeRole")
+    clock.advance(700)  # in the advisory window
+    try:
+        thread, results = in_thread(cache.get)
+        thread.join(30)
+    finally:
+        logger.removeHandler(handler)
+
+    assert not thread.is_alive(), "the cache deadlocked"
+    assert [first] == results
+    assert [first] == seen
+
+
+def test_a_fetch_that_needs_the_cache_again_is_an_error_not_a_deadlock() -> None:
+    """A fetch asking its own cache for a value that does not exist yet raises at once."""
+    clock = FakeClock()
+    caches: list[RefreshingCache[int]] = []
+
+    def fetch() -> Fetched[int]:
+        return Fetched(caches[0].get(), clock(), dt.timedelta(minutes=15))
+
+    caches.append(
+        RefreshingCache(fetch, clock=clock, backoff=Backoff(), describe="arn:aws:iam::1:role/R")
+    )
+    thread, results = in_thread(caches[0].get)
+    thread.join(30)
+
+    assert not thread.is_alive(), "the cache deadlocked"
+    assert 1 == len(results)
+    assert isinstance(results[0], XAccessError)
+    assert "own credentials" in str(results[0])
+
+
+def test_a_fetch_that_needs_the_cache_again_gets_the_still_valid_value() -> None:
+    """In the last minute a nested get() from the fetch returns the still-valid value."""
+    clock = FakeClock()
+    source = Source(clock)
+    cache = cache_for(source)
+    first = cache.get()
+    nested: list[int] = []
+
+    def fetch() -> Fetched[int]:
+        nested.append(cache.get())
+        return source()
+
+    cache._fetch = fetch
+    clock.advance(870)  # in the mandatory window
+    thread, results = in_thread(cache.get)
+    thread.join(30)
+
+    assert not thread.is_alive(), "the cache deadlocked"
+    assert [first] == nested
+    assert [2] == results
+
+
 # --- redaction ---------------------------------------------------------------------------------
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -346,6 +416,10 @@ TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN+/="
         f"headers={{'X-Amz-Security-Token': b'{TOKEN}', 'X-Amz-Date': b'2030'}} {SECRET[:0]}",
         f"host:sts.amazonaws.com\nx-amz-security-token:{TOKEN}\n\nhost;x-amz-security-token",
         f"https://b.s3.amazonaws.com/k?X-Amz-Security-Token={TOKEN}&X-Amz-Signature=abc",
+        (  # cut off before the closing tag, as botocore quotes a response it cannot parse
+            f"invalid XML received:\nb'<SecretAccessKey>{SECRET}</SecretAccessKey>"
+            f"<SessionToken>{TOKEN}'"
+        ),
     ],
 )
 def test_redact_masks_secrets_and_tokens(text: str) -> None:

@@ -140,6 +140,7 @@ class RefreshingCache(Generic[T]):
         self._cond = threading.Condition(threading.Lock())
         self._entry: _Entry[T] | None = None
         self._fetching = False
+        self._fetcher: int | None = None  # the thread running the fetch in flight
         self._generation = 0
         self._last_error: XAccessError | None = None
         self._failures = 0
@@ -165,6 +166,16 @@ class RefreshingCache(Generic[T]):
                 if self._fetching:
                     if entry is not None and not urgent:
                         return entry.value
+                    if self._fetcher == threading.get_ident():
+                        # The fetch needs this very value (say the base session's credential
+                        # provider calls back): waiting for ourselves would never end.
+                        if entry is not None and valid:
+                            return entry.value
+                        raise XAccessError(
+                            f"fetching credentials for {self._describe} needs its own "
+                            "credentials: the base session's credentials must not come from "
+                            "the same client"
+                        )
                     self._wait_for_fetch()
                     continue
                 if (
@@ -175,6 +186,7 @@ class RefreshingCache(Generic[T]):
                 ):
                     return entry.value
                 self._fetching = True
+                self._fetcher = threading.get_ident()
                 self._last_error = None
                 break
         return self._refresh()
@@ -197,6 +209,7 @@ class RefreshingCache(Generic[T]):
         except BaseException:
             with self._cond:
                 self._fetching = False
+                self._fetcher = None
                 self._generation += 1
                 self._cond.notify_all()
             raise
@@ -206,30 +219,33 @@ class RefreshingCache(Generic[T]):
     def _failed(self, error: XAccessError) -> T:
         with self._cond:
             self._fetching = False
+            self._fetcher = None
             self._generation += 1
             self._last_error = error
             self._failures += 1
+            failures = self._failures
             now = self.now()
             entry = self._entry
             try:
                 if entry is None or now >= entry.deadline:
                     self._next_attempt = None
                     raise error
-                delay = self._backoff.delay(self._failures)
+                delay = self._backoff.delay(failures)
                 self._next_attempt = now + dt.timedelta(seconds=delay)
                 left = (entry.deadline - now).total_seconds()
-                _LOG.warning(
-                    "refreshing credentials for %s failed (%s, attempt %d); the current "
-                    "credentials stay valid for %.0f s; next attempt in %.1f s",
-                    self._describe,
-                    getattr(error, "code", type(error).__name__),
-                    self._failures,
-                    left,
-                    delay,
-                )
-                return entry.value
             finally:
                 self._cond.notify_all()
+        # Logged without the lock: a handler may itself need credentials from this cache.
+        _LOG.warning(
+            "refreshing credentials for %s failed (%s, attempt %d); the current "
+            "credentials stay valid for %.0f s; next attempt in %.1f s",
+            self._describe,
+            getattr(error, "code", type(error).__name__),
+            failures,
+            left,
+            delay,
+        )
+        return entry.value
 
     def put(self, fetched: Fetched[T], *, _finish: bool = False) -> None:
         """Store a value fetched elsewhere (or by :meth:`get`) and wake any waiters."""
@@ -240,6 +256,7 @@ class RefreshingCache(Generic[T]):
                 self._entry = entry
             if _finish:
                 self._fetching = False
+                self._fetcher = None
             self._generation += 1
             self._last_error = None
             self._failures = 0

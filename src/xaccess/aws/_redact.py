@@ -16,14 +16,15 @@ import re
 import threading
 from typing import Final
 
-__all__ = ["MASK", "install", "redact"]
+__all__ = ["MASK", "install", "redact", "redact_error"]
 
 MASK: Final = "<redacted by xaccess>"
 LOGGERS: Final = ("botocore.parsers", "botocore.endpoint", "botocore.auth")
 
 _PATTERNS: Final = (
-    # XML (query protocol, STS): <SecretAccessKey>...</SecretAccessKey>
-    re.compile(r"(<(SecretAccessKey|SessionToken)>)[^<]*(</\2>)"),
+    # XML (query protocol, STS): <SecretAccessKey>...</SecretAccessKey>, also cut off before the
+    # closing tag (botocore quotes a response it cannot parse in its error message)
+    re.compile(r"(<(SecretAccessKey|SessionToken)>)[^<]*((?:</\2>)?)"),
     # JSON protocols: "SecretAccessKey": "...", "sessionToken": "..."
     re.compile(
         r"""(["'](?:SecretAccessKey|SessionToken|secretAccessKey|sessionToken)["']\s*:\s*["'])"""
@@ -45,6 +46,15 @@ def redact(text: str) -> str:
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3)}", text)
     return text
+
+
+def redact_error(error: BaseException) -> None:
+    """Mask secrets and tokens in the text arguments of ``error``, in place.
+
+    botocore's :class:`~botocore.parsers.ResponseParserError` quotes the whole response body it
+    could not parse, which for ``AssumeRole`` can hold the credentials.
+    """
+    error.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in error.args)
 
 
 class _RedactingFilter(logging.Filter):

@@ -397,6 +397,12 @@ def _validate_region(value: object, *, field: str, partition: str) -> str:
         raise ValidationError(field, f"must be a str, got {type(value).__name__}")
     if _REGION.fullmatch(value) is None:
         raise ValidationError(field, f"must be a region name such as 'eu-west-1', got {value!r}")
+    if value.endswith("-global"):
+        raise ValidationError(
+            field,
+            f"{value!r} is a pseudo-region, not a region: pass a region such as 'us-east-1' "
+            "(or use_global_endpoint=True for the global STS endpoint)",
+        )
     found = _partition_of(value)
     if found is not None and found != partition:
         raise ValidationError(
@@ -419,6 +425,18 @@ def _check_bool(value: object, field: str) -> bool:
 def _check_callable(value: object, field: str) -> None:
     if value is not None and not callable(value):
         raise ValidationError(field, f"must be callable, got {type(value).__name__}")
+
+
+def _is_http_url(value: object) -> bool:
+    """Whether ``value`` is an http(s) URL with a host, a valid port and no whitespace."""
+    if not isinstance(value, str) or any(char.isspace() for char in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # raises ValueError for a port out of range
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _session_policy(policy: object) -> PolicyDocument | None:
@@ -584,8 +602,7 @@ class AssumeRoleClient:
                 raise ValidationError(
                     "sts_endpoint_url", "pass either sts_endpoint_url or use_global_endpoint"
                 )
-            parts = urlsplit(sts_endpoint_url) if isinstance(sts_endpoint_url, str) else None
-            if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            if not _is_http_url(sts_endpoint_url):
                 raise ValidationError(
                     "sts_endpoint_url", f"must be an http(s) URL, got {sts_endpoint_url!r}"
                 )
@@ -821,7 +838,8 @@ class AssumeRoleClient:
 
         Steps 3 and 4 send only the role ARN, the session name, the shortest duration and (for
         4) the wrong external ID, as an attacker would; credentials STS wrongly issues there are
-        discarded at once, never cached or logged. Credentials from step 1 are cached.
+        discarded at once, never cached or logged. Credentials from step 1 are cached once step 2
+        has confirmed whose they are.
 
         Returns:
             The report; ``report.ok`` is the verdict, ``report.raise_for_status()`` raises
@@ -863,7 +881,6 @@ class AssumeRoleClient:
             )
         else:
             self._assumed_once = True
-            self._cache.put(fetched)
             checks.append(
                 VerificationCheck(
                     name="assume_with_external_id",
@@ -872,7 +889,11 @@ class AssumeRoleClient:
                     observed=f"STS issued credentials for {fetched.value.assumed_role_arn}",
                 )
             )
-            checks.append(self._check_identity(fetched.value))
+            identity = self._check_identity(fetched.value)
+            checks.append(identity)
+            if identity.passed:
+                # Only credentials proven to be the role's session are served later.
+                self._cache.put(fetched)
         checks.append(self._probe("assume_without_external_id", None))
         checks.append(self._probe("assume_with_wrong_external_id", new_external_id()))
         report = VerificationReport(role_arn=str(self._role), checks=tuple(checks))
@@ -1087,6 +1108,9 @@ class AssumeRoleClient:
                         stacklevel=2,
                     )
                     duration = _CHAINING_LIMIT
+                elif caller is None:
+                    # Unknown (the lookup failed): ask again next time rather than never.
+                    return duration
             self._effective_duration = duration
             return duration
 
@@ -1101,6 +1125,8 @@ class AssumeRoleClient:
         probe: bool = False,
     ) -> AWSError:
         if not isinstance(error, ClientError):
+            # A response that could not be parsed is quoted whole: it may hold credentials.
+            _redact.redact_error(error)
             return AWSError(
                 f"{operation} for {self._role} failed: {error}",
                 code=type(error).__name__,
