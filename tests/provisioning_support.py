@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import threading
 from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
     import pytest
     from mypy_boto3_iam import IAMClient
+
+    from xaccess.aws.provisioning import ProvisionedRole
 
 ACCOUNT: Final = "123456789012"  # moto's default account
 VENDOR: Final = "111122223333"
@@ -259,3 +262,32 @@ def moto_iam_restore(snapshot: Any) -> None:
     from moto.backends import get_backend  # noqa: PLC0415 - moto internals, only here
 
     get_backend("iam")[ACCOUNT]["aws"] = copy.deepcopy(snapshot)
+
+
+def apply_concurrently(
+    make_client: Callable[[], IAMClient], spec: RoleSpec, workers: int = 4
+) -> tuple[list[ProvisionedRole], list[BaseException]]:
+    """Apply ``spec`` from ``workers`` threads released at once, each with its own client.
+
+    Returns the results and the errors raised, for the caller to assert on.
+    """
+    from xaccess.aws.provisioning import apply  # noqa: PLC0415 - keeps this module's imports light
+
+    barrier = threading.Barrier(workers)
+    results: list[ProvisionedRole] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        client = make_client()
+        barrier.wait()
+        try:
+            results.append(apply(client, spec, retry=NO_WAIT))
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted on
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors

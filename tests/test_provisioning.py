@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import urllib.parse
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ from tests.provisioning_support import (
     NO_WAIT,
     VENDOR,
     CallRecorder,
+    apply_concurrently,
     drift,
     fake_aws_environment,
     full_spec,
@@ -602,23 +602,8 @@ def test_four_threads_applying_the_same_spec_end_with_one_role_in_that_state(
 ) -> None:
     """Concurrent appliers converge: no unhandled error, one role, the spec's state."""
     spec = full_spec()
-    errors: list[BaseException] = []
-    results: list[provisioning.ProvisionedRole] = []
-    barrier = threading.Barrier(4)
 
-    def worker() -> None:
-        client = iam_client()
-        barrier.wait()
-        try:
-            results.append(apply(client, spec, retry=NO_WAIT))
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted on
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results, errors = apply_concurrently(iam_client, spec)
 
     assert [] == errors
     assert 4 == len(results)

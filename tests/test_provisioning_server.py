@@ -7,7 +7,6 @@ production. The server starts once for the module and its state is reset before 
 
 from __future__ import annotations
 
-import threading
 import urllib.request
 from typing import TYPE_CHECKING, Any, cast
 
@@ -21,6 +20,7 @@ from tests.provisioning_support import (
     NEXT_EXTERNAL_ID,
     NO_WAIT,
     CallRecorder,
+    apply_concurrently,
     drift,
     fake_aws_environment,
     full_spec,
@@ -28,7 +28,7 @@ from tests.provisioning_support import (
     make_policies,
     trust_policy,
 )
-from xaccess.aws.provisioning import ProvisionedRole, apply, create, plan, revoke
+from xaccess.aws.provisioning import apply, create, plan, revoke
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -148,23 +148,8 @@ def test_four_threads_applying_at_once_converge_over_http(endpoint: str) -> None
     spec's state."""
     make_policies(iam_client(endpoint_url=endpoint))
     spec = full_spec()
-    barrier = threading.Barrier(4)
-    results: list[ProvisionedRole] = []
-    errors: list[BaseException] = []
 
-    def worker() -> None:
-        client = iam_client(endpoint_url=endpoint)
-        barrier.wait()
-        try:
-            results.append(apply(client, spec, retry=NO_WAIT))
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted on
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results, errors = apply_concurrently(lambda: iam_client(endpoint_url=endpoint), spec)
 
     assert [] == errors
     assert 4 == len(results)
