@@ -162,22 +162,14 @@ def load(path: Path) -> Document:
 @contextlib.contextmanager
 def _aws_sandbox(monkeypatch: pytest.MonkeyPatch, home: Path) -> Iterator[None]:
     """Fake credentials and an in-process moto backend for every AWS call."""
-    for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(variable, raising=False)
-    fake = {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SECURITY_TOKEN": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(home / "aws-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-credentials"),
-        # Examples attach AWS managed policies such as SecurityAudit, as real accounts can.
-        "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
-    }
-    for variable, value in fake.items():
-        monkeypatch.setenv(variable, value)
-    from moto import mock_aws  # noqa: PLC0415 - moto is only needed by such pages
+    # moto and boto3 are only needed by such pages.
+    from moto import mock_aws  # noqa: PLC0415
+
+    from tests.provisioning_support import fake_aws_environment  # noqa: PLC0415
+
+    fake_aws_environment(monkeypatch, home)
+    # Examples attach AWS managed policies such as SecurityAudit, as real accounts can.
+    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
     with mock_aws():
         yield
