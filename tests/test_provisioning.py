@@ -272,9 +272,9 @@ def test_drift_shows_in_the_plan_and_apply_repairs_it(iam: IAMClient) -> None:
         "~ trust policy",
         "~ description: 'edited by hand' -> 'Audit access'",
         "~ max session duration: 3600 -> 7200",
-        f"~ permissions boundary {managed_arn('AuditThree')} -> {managed_arn('Boundary')}",
         f"- managed policy {managed_arn('AuditTwo')}",
         "- inline policy Extra",
+        f"~ permissions boundary {managed_arn('AuditThree')} -> {managed_arn('Boundary')}",
         "~ inline policy Logs",
         f"+ managed policy {managed_arn('AuditOne')}",
         "- tag stray (was '')",
@@ -914,6 +914,22 @@ def test_inline_policy_and_instance_profile_lists_follow_markers() -> None:
         progress = provisioning._Revocation("Paged")
         assert provisioning._strip_and_delete(session, progress)
         assert ["P1", "P2"] == progress.profiles
+
+
+def test_a_pagination_marker_given_twice_is_an_error_not_an_endless_loop() -> None:
+    """An IAM answer that repeats its marker would page forever; it is an AWSError instead."""
+    calls: list[str | None] = []
+
+    def fetch(marker: str | None) -> dict[str, object]:
+        calls.append(marker)
+        return {"PolicyNames": ["P"], "IsTruncated": True, "Marker": "again"}
+
+    session = provisioning._Session(iam_client(), NO_WAIT)
+    with pytest.raises(AWSError) as caught:
+        session.pages("ListRolePolicies", fetch, "PolicyNames")
+
+    assert ("RepeatedMarker", "ListRolePolicies") == (caught.value.code, caught.value.operation)
+    assert [None, "again"] == calls
 
 
 # --- retry policy ----------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from urllib.parse import unquote
 
 import attrs
 
-from xaccess.aws._retry import TRANSIENT_ERROR_CODES, RetryPolicy, call_with_retry
+from xaccess.aws._retry import TRANSIENT_ERROR_CODES, RetryPolicy, call_with_retry, is_transient
 from xaccess.errors import AWSError, ProvisioningError, RoleNotManaged, ValidationError
 from xaccess.identifiers import RoleArn, validate_role_name
 from xaccess.policy import PolicyDocument
@@ -458,6 +458,7 @@ class _Session:
         """All items of a paginated IAM list call (``Marker`` / ``IsTruncated``)."""
         items: list[object] = []
         marker: str | None = None
+        seen: set[str] = set()
         while True:
             page = self.call(operation, functools.partial(fetch, marker))
             found = page.get(key)
@@ -465,6 +466,15 @@ class _Session:
             next_marker = page.get("Marker")
             if not page.get("IsTruncated") or not isinstance(next_marker, str):
                 return items
+            if next_marker in seen:
+                # Following it would never end; a partial list must not pass for a whole one.
+                raise AWSError(
+                    f"{operation} answered a pagination marker it had already given; the "
+                    "listing cannot be completed",
+                    code="RepeatedMarker",
+                    operation=operation,
+                )
+            seen.add(next_marker)
             marker = next_marker
 
     # Each list call is typed against the IAM client, with or without a marker.
@@ -583,7 +593,9 @@ def _changes(spec: RoleSpec, observed: _Observed) -> tuple[Change, ...]:
 
     Removals come before additions so that a role never holds more than either its old or its
     new permissions, and so that quotas (inline policy size, attached policy count) are not
-    exceeded part way.
+    exceeded part way. A permissions boundary only restricts, so setting one comes before the
+    permission changes, removing one after them, and replacing one between the removals and the
+    additions (see :func:`_steps`).
     """
     partition = observed.partition
     changes: list[Change] = []
@@ -605,10 +617,13 @@ def _changes(spec: RoleSpec, observed: _Observed) -> tuple[Change, ...]:
                 after=spec.max_session_duration,
             )
         )
+    boundary: PermissionsBoundaryChange | None = None
     if observed.boundary != spec.permissions_boundary:
-        changes.append(
-            PermissionsBoundaryChange(before=observed.boundary, after=spec.permissions_boundary)
+        boundary = PermissionsBoundaryChange(
+            before=observed.boundary, after=spec.permissions_boundary
         )
+    if boundary is not None and boundary.before is None:
+        changes.append(boundary)  # a new boundary bounds everything that follows
     wanted_arns = set(spec.managed_policy_arns)
     changes.extend(
         ManagedPolicyChange(policy_arn=arn, action="detach")
@@ -622,6 +637,8 @@ def _changes(spec: RoleSpec, observed: _Observed) -> tuple[Change, ...]:
         for name, doc in observed.inline
         if name not in wanted
     )
+    if boundary is not None and boundary.before is not None and boundary.after is not None:
+        changes.append(boundary)  # after the removals, before the additions
     changes.extend(
         InlinePolicyChange(name=name, before=current.get(name), after=doc)
         for name, doc in spec.inline_policies
@@ -633,6 +650,8 @@ def _changes(spec: RoleSpec, observed: _Observed) -> tuple[Change, ...]:
         for arn in spec.managed_policy_arns
         if arn not in have_arns
     )
+    if boundary is not None and boundary.after is None:
+        changes.append(boundary)  # the old boundary bounds every step until the last
     have_tags = dict(observed.tags)
     wanted_tags = {tag.key: tag.value for tag in spec.role_tags}
     changes.extend(
@@ -761,11 +780,28 @@ def _create_role(session: _Session, spec: RoleSpec) -> ProvisionedRole:
     except AWSError as err:
         if err.code == _ALREADY_EXISTS:
             raise _AlreadyExists(err) from err
+        outcome = "Nothing was created."
+        left_behind: tuple[str, ...] = ()
+        if err.__cause__ is not None and is_transient(err.__cause__):
+            # A timeout or a 5xx may come after CreateRole took effect: look before saying
+            # that nothing was created. A role found is handled as if CreateRole had answered
+            # EntityAlreadyExists (converged if it is this spec's, refused otherwise).
+            try:
+                exists = session.role_exists(spec.role_name)
+            except AWSError as check_err:
+                outcome = (
+                    f"CreateRole may have taken effect, and checking failed too ({check_err}); "
+                    "revoke() removes the role if it exists."
+                )
+                left_behind = (f"role {spec.role_name} (if CreateRole took effect)",)
+            else:
+                if exists:
+                    raise _AlreadyExists(err) from err
         raise _failure(
             err,
-            f"Creating role {spec.role_name} failed at step 'create role': {err}. "
-            "Nothing was created.",
+            f"Creating role {spec.role_name} failed at step 'create role': {err}. {outcome}",
             step="create role",
+            left_behind=left_behind,
         ) from err.__cause__
     _log.info("created role %s", role["Arn"])
     done: list[tuple[str, str]] = []
@@ -831,7 +867,6 @@ def _roll_back(
                     functools.partial(iam.delete_role_policy, RoleName=name, PolicyName=item),
                 )
             )
-    undo.append((f"role {name}", "DeleteRole", lambda: iam.delete_role(RoleName=name)))
     for what, operation, run in undo:
         try:
             session.call(operation, run)
@@ -840,6 +875,21 @@ def _roll_back(
                 left_behind.append(f"{what} ({operation} failed with {undo_err.code})")
                 continue
         rolled_back.append(what)
+    # A step whose answer was lost may have taken effect without being in ``done``; DeleteRole
+    # then conflicts, and whatever is still attached is listed and removed.
+    progress = _Revocation(name)
+    try:
+        _delete_created_role(session, progress)
+    except AWSError as undo_err:
+        rolled_back.extend(progress.removed())
+        if undo_err.code != _NO_SUCH_ENTITY:
+            left_behind.extend(progress.pending)
+            left_behind.append(f"role {name} ({undo_err.operation} failed with {undo_err.code})")
+        else:
+            rolled_back.append(f"role {name}")
+    else:
+        rolled_back.extend(progress.removed())
+        rolled_back.append(f"role {name}")
     message = (
         f"Creating role {name} failed at step '{step}': {err}. "
         f"Rolled back: {_listing(rolled_back)}."
@@ -855,6 +905,20 @@ def _roll_back(
     ) from err.__cause__
 
 
+def _delete_created_role(session: _Session, progress: _Revocation) -> None:
+    """DeleteRole for a rollback; on DeleteConflict strip what is left and delete again."""
+    name = progress.role_name
+    try:
+        session.call("DeleteRole", lambda: session.iam.delete_role(RoleName=name))
+    except AWSError as err:
+        if err.code != _DELETE_CONFLICT:
+            raise
+        for _ in range(_ROUNDS):
+            if _strip_and_delete(session, progress):
+                return
+        raise
+
+
 def create(iam: IAMClient, spec: RoleSpec, *, retry: RetryPolicy | None = None) -> ProvisionedRole:
     """Create the role described by ``spec``, all or nothing.
 
@@ -862,7 +926,9 @@ def create(iam: IAMClient, spec: RoleSpec, *, retry: RetryPolicy | None = None) 
     permissions boundary and tags, the ownership tag included), then ``PutRolePolicy`` for each
     inline policy and ``AttachRolePolicy`` for each managed policy. If a step after
     ``CreateRole`` fails, the steps already made are undone in reverse order and the role is
-    deleted.
+    deleted (anything still attached, such as a policy whose answer was lost, is removed
+    first). If ``CreateRole`` itself times out or fails with a 5xx, the role is looked up
+    before the error claims that nothing was created.
 
     If the role already exists, this is an error pointing to :func:`apply` -- except when the
     existing role is managed by xaccess and has the spec's path and trust policy: then another
@@ -980,6 +1046,16 @@ def _steps(session: _Session, spec: RoleSpec, changes: tuple[Change, ...]) -> li
                 )
             )
         elif isinstance(change, PermissionsBoundaryChange):
+            if change.before is not None and change.after is not None:
+                # The old text of a policy being replaced must never meet the new boundary:
+                # delete it first; the put after the boundary step writes the new text.
+                steps.extend(
+                    _inline_step(iam, name, attrs.evolve(c, after=None), changes=())
+                    for c in changes
+                    if isinstance(c, InlinePolicyChange)
+                    and c.before is not None
+                    and c.after is not None
+                )
             steps.append(_boundary_step(iam, name, change))
         elif isinstance(change, ManagedPolicyChange):
             steps.append(_managed_step(iam, name, change))
@@ -1042,14 +1118,21 @@ def _managed_step(iam: IAMClient, name: str, change: ManagedPolicyChange) -> _St
     )
 
 
-def _inline_step(iam: IAMClient, name: str, change: InlinePolicyChange) -> _Step:
+def _inline_step(
+    iam: IAMClient,
+    name: str,
+    change: InlinePolicyChange,
+    *,
+    changes: tuple[Change, ...] | None = None,
+) -> _Step:
     policy = change.name
+    made = (change,) if changes is None else changes
     if change.after is None:
         return _Step(
             f"delete inline policy {policy}",
             "DeleteRolePolicy",
             lambda: iam.delete_role_policy(RoleName=name, PolicyName=policy),
-            (change,),
+            made,
             gone_is_done=True,
         )
     document = change.after.to_json()
@@ -1057,7 +1140,7 @@ def _inline_step(iam: IAMClient, name: str, change: InlinePolicyChange) -> _Step
         f"put inline policy {policy}",
         "PutRolePolicy",
         lambda: iam.put_role_policy(RoleName=name, PolicyName=policy, PolicyDocument=document),
-        (change,),
+        made,
     )
 
 
@@ -1194,7 +1277,10 @@ def apply(
     together), ``PutRolePermissionsBoundary`` / ``DeleteRolePermissionsBoundary``,
     ``DetachRolePolicy``, ``DeleteRolePolicy``, ``PutRolePolicy``, ``AttachRolePolicy``,
     ``UntagRole`` and ``TagRole``, removals before additions. Inline policies, managed policies
-    and tags that the spec does not list are removed.
+    and tags that the spec does not list are removed. A new permissions boundary is set before
+    any permission is added, and a boundary is removed only after the permissions have reached
+    the spec; when a boundary is replaced, inline policies whose text changes are deleted before
+    it and put again after it, so their old text never meets the new boundary.
 
     A role created or deleted by someone else while this runs is handled by reading it again
     and converging. If a step fails, nothing is rolled back (the previous state is not a spec to
