@@ -19,11 +19,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import boto3
 import pytest
+from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
+from moto.iam.models import IAMBackend
 from moto.server import ThreadedMotoServer
 from moto.sts.responses import TokenResponse
 
@@ -499,6 +501,8 @@ def test_an_invalid_trust_policy_denies(aws: Aws, strict: StrictSTS) -> None:
 
 def test_a_caller_the_evaluator_cannot_name_is_denied(aws: Aws) -> None:
     """A session moto issued for a malformed role ARN is refused, not crashed on."""
+    vendor_iam = aws.act_as(f"arn:aws:iam::{VENDOR}:root").client("iam")
+    vendor_iam.create_role(RoleName="Bad Name", AssumeRolePolicyDocument="{}")  # moto allows it
     odd = aws.assume(role_arn=f"arn:aws:iam::{VENDOR}:role/Bad Name", RoleSessionName="odd")
     with strict_sts() as strict:
         aws.create_role(trust_policy(external_id=None))
@@ -619,7 +623,7 @@ def test_source_identity_is_in_the_context(aws: Aws, strict: StrictSTS) -> None:
     aws.assume(session_of(first))
     assert "alice" == strict.attempts[0].context["sts:SourceIdentity"]
     assert "alice" == strict.attempts[1].context["aws:SourceIdentity"]
-    assert "sts:SourceIdentity" not in strict.attempts[1].context
+    assert "alice" == strict.attempts[1].context["sts:SourceIdentity"]
 
 
 def test_session_name_is_in_the_context(aws: Aws, strict: StrictSTS) -> None:
@@ -792,12 +796,20 @@ def test_loading_the_plugin_imports_neither_moto_nor_boto3() -> None:
 
 
 def test_interception_is_installed_and_restored() -> None:
-    """Entering patches moto's AssumeRole handler; leaving restores the original function."""
+    """Entering patches moto's AssumeRole handler (and watches IAM deletions and trust policy
+    updates); leaving restores the original functions."""
+    watched = ("delete_role", "delete_user", "update_assume_role_policy")
     original = TokenResponse.__dict__["assume_role"]
+    originals = [IAMBackend.__dict__[name] for name in watched]
     with strict_sts() as active:
         assert active.active
         assert original is not TokenResponse.__dict__["assume_role"]
+        assert all(
+            before is not IAMBackend.__dict__[name]
+            for before, name in zip(originals, watched, strict=True)
+        )
     assert original is TokenResponse.__dict__["assume_role"]
+    assert originals == [IAMBackend.__dict__[name] for name in watched]
     assert not active.active
 
 
@@ -1078,6 +1090,310 @@ def test_session_clients_default_to_the_endpoint(fake_env: None, moto_server: st
     elsewhere = "http://127.0.0.1:9"
     assert elsewhere == session.client("sts", endpoint_url=elsewhere).meta.endpoint_url
     _reset(moto_server)
+
+
+# --- what AWS refuses that moto lets through ----------------------------------------------------
+
+
+def _delete_role(iam: IAMClient, name: str) -> None:
+    """Delete a role and its inline policies, as IAM requires."""
+    for policy_name in iam.list_role_policies(RoleName=name)["PolicyNames"]:
+        iam.delete_role_policy(RoleName=name, PolicyName=policy_name)
+    iam.delete_role(RoleName=name)
+
+
+def _any_caller_of(account: str) -> dict[str, Any]:
+    """A trust policy for every principal of one account (no identity policy needed in it)."""
+    return trust_policy(
+        "*", external_id=None, conditions={"StringEquals": {"aws:PrincipalAccount": account}}
+    )
+
+
+def test_an_unsigned_request_is_refused(in_process: Aws) -> None:
+    """An unsigned request is not moto's default identity: STS asks for a signature."""
+    # In-process only: a moto server cannot tell that an unsigned request is meant for STS.
+    in_process.create_role(_any_caller_of(CUSTOMER))
+    unsigned = default_session().client(
+        "sts", region_name="us-east-1", config=Config(signature_version=UNSIGNED)
+    )
+    with strict_sts() as strict, pytest.raises(ClientError) as excinfo:
+        unsigned.assume_role(RoleArn=ROLE_ARN, RoleSessionName="anonymous")
+    expected = ("MissingAuthenticationToken", 403, "Request is missing Authentication Token")
+    assert expected == error_of(excinfo)
+    assert ("", None) == (strict.attempts[-1].caller_arn, strict.attempts[-1].denied_action)
+
+
+def test_an_inactive_access_key_is_refused(aws: Aws, strict: StrictSTS) -> None:
+    """An IAM user's deactivated access key no longer authenticates anything."""
+    alice = f"arn:aws:iam::{CUSTOMER}:user/alice"
+    aws.create_role(trust_policy(alice, external_id=None))
+    session = aws.act_as(alice)
+    aws.assume(session)
+    credentials = session.get_credentials()
+    assert credentials is not None
+    aws.iam().update_access_key(
+        UserName="alice", AccessKeyId=credentials.access_key, Status="Inactive"
+    )
+    with pytest.raises(ClientError) as excinfo:
+        aws.assume(session)
+    message = "The security token included in the request is invalid."
+    assert ("InvalidClientTokenId", 403, message) == error_of(excinfo)
+
+
+def test_a_user_deleted_and_created_again_is_neither_signer_nor_trusted(
+    aws: Aws, strict: StrictSTS
+) -> None:
+    """A deleted user's key (moto keeps it) is invalid; a new user of that name is not trusted."""
+    alice = f"arn:aws:iam::{CUSTOMER}:user/alice"
+    aws.create_role(trust_policy(alice, external_id=None))
+    old = aws.act_as(alice, policies={})
+    aws.assume(old)
+    aws.iam().delete_user(UserName="alice")
+    with pytest.raises(ClientError) as excinfo:
+        aws.assume(old)
+    message = "The security token included in the request is invalid."
+    assert ("InvalidClientTokenId", 403, message) == error_of(excinfo)
+    assert "user was deleted" in strict.attempts[-1].reason
+
+    with pytest.raises(ClientError) as excinfo:
+        aws.assume(aws.act_as(alice, policies={}))
+    assert ("AccessDenied", 403) == error_of(excinfo)[:2]
+
+
+def test_a_presigned_request_is_read_as_signed() -> None:
+    """A presigned request carries its access key in X-Amz-Credential; none at all is unsigned."""
+
+    class Presigned(_BareResponse):
+        headers: Mapping[str, str] = {}
+        querystring: Mapping[str, list[str]] = {
+            **_BareResponse.querystring,
+            "X-Amz-Credential": ["ASIAEXAMPLEKEY/20260101/us-east-1/sts/aws4_request"],
+        }
+
+    class Unsigned(_BareResponse):
+        headers: Mapping[str, str] = {}
+
+    assert "ASIAEXAMPLEKEY" == testing._AssumeRoleRequest.from_response(Presigned()).access_key
+    assert testing._AssumeRoleRequest.from_response(Unsigned()).access_key is None
+
+
+def test_credentials_of_another_partition_are_refused(in_process: Aws) -> None:
+    """A session issued in aws-cn is not a credential in aws (nor moto's default identity)."""
+    china_iam = default_session().client("iam", region_name="cn-north-1")
+    china_iam.create_role(
+        RoleName="Hub",
+        AssumeRolePolicyDocument=json.dumps(trust_policy("*", external_id=None)),
+    )
+    in_process.create_role(_any_caller_of(CUSTOMER))
+    china_sts = default_session().client("sts", region_name="cn-north-1")
+    with strict_sts() as strict:
+        china = china_sts.assume_role(
+            RoleArn=f"arn:aws-cn:iam::{CUSTOMER}:role/Hub", RoleSessionName="cn"
+        )
+        with pytest.raises(ClientError) as excinfo:
+            in_process.assume(session_of(china))
+    assert ("InvalidClientTokenId", 403) == error_of(excinfo)[:2]
+    assert "another partition" in strict.attempts[-1].reason
+
+
+def test_a_role_in_another_partition_is_not_found(in_process: Aws) -> None:
+    """STS in one partition does not assume a role of another, whatever its trust policy."""
+    china_iam = default_session().client("iam", region_name="cn-north-1")
+    china_iam.create_role(
+        RoleName=ROLE_NAME,
+        AssumeRolePolicyDocument=json.dumps(trust_policy("*", external_id=None)),
+    )
+    china_role = f"arn:aws-cn:iam::{CUSTOMER}:role/{ROLE_NAME}"
+    with strict_sts() as strict, pytest.raises(ClientError) as excinfo:
+        in_process.assume(role_arn=china_role)
+    caller = f"arn:aws:iam::{CUSTOMER}:user/moto"
+    assert ("AccessDenied", 403, denied_message(caller, china_role)) == error_of(excinfo)
+    assert "partition" in strict.attempts[-1].reason
+
+
+def test_a_session_of_a_deleted_role_is_refused(aws: Aws, strict: StrictSTS) -> None:
+    """Once its role is deleted a session has no permissions, even if the role comes back."""
+    worker = f"arn:aws:iam::{CUSTOMER}:role/Worker"
+    named = aws.act_as(worker, policies={})
+    aws.create_role(trust_policy(worker, external_id=None))
+    old = aws.act_as(worker)
+    aws.create_role(_any_caller_of(CUSTOMER), name="Open")
+    open_arn = f"arn:aws:iam::{CUSTOMER}:role/Open"
+    aws.assume(old, role_arn=open_arn)
+    _delete_role(aws.iam(), "Worker")
+
+    for session, role_arn in ((named, ROLE_ARN), (old, open_arn)):
+        with pytest.raises(ClientError) as excinfo:
+            aws.assume(session, role_arn=role_arn)
+        assert ("AccessDenied", 403) == error_of(excinfo)[:2]
+        assert "no longer exists" in strict.attempts[-1].reason
+
+    new = aws.act_as(worker)  # the role again, as a new role
+    with pytest.raises(ClientError):
+        aws.assume(old, role_arn=open_arn)
+    assert "created again" in strict.attempts[-1].reason
+    aws.assume(new, role_arn=open_arn)
+
+
+def test_a_role_created_again_is_not_the_role_the_trust_policy_names(
+    aws: Aws, strict: StrictSTS
+) -> None:
+    """A trust policy names a role's unique ID: its successor is trusted only once it is saved."""
+    vendor_iam = aws.act_as(f"arn:aws:iam::{VENDOR}:root").client("iam")
+    aws.act_as(VENDOR_ROLE)
+    aws.create_role(trust_policy(VENDOR_ROLE))
+    aws.assume(aws.act_as(VENDOR_ROLE), ExternalId=EXTERNAL_ID)
+    _delete_role(vendor_iam, "VendorWorker")
+    again = aws.act_as(VENDOR_ROLE)
+
+    with pytest.raises(ClientError) as excinfo:
+        aws.assume(again, ExternalId=EXTERNAL_ID)
+
+    assert ("AccessDenied", 403) == error_of(excinfo)[:2]
+    aws.iam().update_assume_role_policy(
+        RoleName=ROLE_NAME, PolicyDocument=json.dumps(trust_policy(VENDOR_ROLE))
+    )
+    aws.assume(again, ExternalId=EXTERNAL_ID)
+
+
+def test_a_trust_policy_naming_a_role_by_another_path_trusts_nobody(
+    aws: Aws, strict: StrictSTS
+) -> None:
+    """A role ARN is matched with its path: naming /team/Scanner as /Scanner names no role."""
+    scanner = aws.act_as(f"arn:aws:iam::{VENDOR}:role/team/Scanner")
+    aws.create_role(trust_policy(f"arn:aws:iam::{VENDOR}:role/Scanner"))
+    with pytest.raises(ClientError) as excinfo:
+        aws.assume(scanner, ExternalId=EXTERNAL_ID)
+    assert ("AccessDenied", 403) == error_of(excinfo)[:2]
+    aws.iam().update_assume_role_policy(
+        RoleName=ROLE_NAME,
+        PolicyDocument=json.dumps(trust_policy(f"arn:aws:iam::{VENDOR}:role/team/Scanner")),
+    )
+    aws.assume(scanner, ExternalId=EXTERNAL_ID)
+
+
+def test_a_source_identity_persists_along_a_role_chain(aws: Aws, strict: StrictSTS) -> None:
+    """A chained session keeps its source identity, unchangeable, and needs SetSourceIdentity."""
+    setting = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+    hub = aws.create_role(trust_policy(VENDOR_ROLE, external_id=None, actions=setting), name="Hub")
+    aws.iam().put_role_policy(
+        RoleName="Hub",
+        PolicyName="chain",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": setting, "Resource": "*"}],
+            }
+        ),
+    )
+    aws.create_role(trust_policy(hub, external_id=None), name="Plain")
+    aws.create_role(trust_policy(hub, external_id=None, actions=setting), name="Setting")
+    first = session_of(aws.assume(aws.act_as(VENDOR_ROLE), role_arn=hub, SourceIdentity="alice"))
+
+    with pytest.raises(ClientError) as excinfo:
+        aws.assume(first, role_arn=f"arn:aws:iam::{CUSTOMER}:role/Plain")
+    assert "sts:SetSourceIdentity" == strict.attempts[-1].denied_action
+    assert ("AccessDenied", 403) == error_of(excinfo)[:2]
+    with pytest.raises(ClientError):
+        aws.assume(
+            first, role_arn=f"arn:aws:iam::{CUSTOMER}:role/Setting", SourceIdentity="mallory"
+        )
+    assert "sts:SetSourceIdentity" == strict.attempts[-1].denied_action
+
+    second = aws.assume(first, role_arn=f"arn:aws:iam::{CUSTOMER}:role/Setting")
+    context = strict.attempts[-1].context
+    assert ("alice", "alice") == (context["aws:SourceIdentity"], context["sts:SourceIdentity"])
+    aws.create_role(
+        trust_policy(f"arn:aws:iam::{CUSTOMER}:role/Setting", external_id=None, actions=setting),
+        name="Third",
+    )
+    aws.iam().put_role_policy(
+        RoleName="Setting",
+        PolicyName="chain",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": setting, "Resource": "*"}],
+            }
+        ),
+    )
+    aws.assume(session_of(second), role_arn=f"arn:aws:iam::{CUSTOMER}:role/Third")
+    assert "alice" == strict.attempts[-1].context["aws:SourceIdentity"]
+
+
+def test_transitive_session_tags_are_inherited_and_fixed(aws: Aws, strict: StrictSTS) -> None:
+    """Transitive tags must be passed as tags, and are inherited, unchangeable, along a chain."""
+    tagging = ["sts:AssumeRole", "sts:TagSession"]
+    admin = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": tagging, "Resource": "*"}],
+    }
+    for name in ("Hub", "Middle"):
+        aws.create_role(trust_policy(CUSTOMER, external_id=None, actions=tagging), name=name)
+        aws.iam().put_role_policy(
+            RoleName=name, PolicyName="chain", PolicyDocument=json.dumps(admin)
+        )
+    aws.create_role(
+        trust_policy(
+            CUSTOMER,
+            external_id=None,
+            conditions={"StringEquals": {"aws:PrincipalTag/team": "blue"}},
+        ),
+        name="BlueOnly",
+    )
+    hub = f"arn:aws:iam::{CUSTOMER}:role/Hub"
+    with pytest.raises(ClientError) as excinfo:
+        aws.assume(
+            role_arn=hub, Tags=[{"Key": "team", "Value": "blue"}], TransitiveTagKeys=["project"]
+        )
+    message = "Every key in TransitiveTagKeys must be the key of a tag passed in Tags."
+    assert ("InvalidParameterValue", 400, message) == error_of(excinfo)
+
+    first = session_of(
+        aws.assume(
+            role_arn=hub, Tags=[{"Key": "team", "Value": "blue"}], TransitiveTagKeys=["team"]
+        )
+    )
+    with pytest.raises(ClientError) as excinfo:
+        aws.assume(
+            first,
+            role_arn=f"arn:aws:iam::{CUSTOMER}:role/Middle",
+            Tags=[{"Key": "Team", "Value": "red"}],
+        )
+    message = (
+        "A tag passed in Tags has the key of a transitive tag that the calling session passes "
+        "on, and a transitive tag cannot be changed along a role chain."
+    )
+    assert ("InvalidParameterValue", 400, message) == error_of(excinfo)
+
+    second = session_of(aws.assume(first, role_arn=f"arn:aws:iam::{CUSTOMER}:role/Middle"))
+    aws.assume(second, role_arn=f"arn:aws:iam::{CUSTOMER}:role/BlueOnly")
+    assert "blue" == strict.attempts[-1].context["aws:PrincipalTag/team"]
+
+
+def test_sessions_keep_their_session_policies_after_the_block(aws: Aws) -> None:
+    """A session issued inside one strict block keeps its session policies in the next."""
+    aws.create_role(trust_policy(CUSTOMER, external_id=None), name="Target")
+    hub = aws.create_role(trust_policy(CUSTOMER, external_id=None), name="Hub")
+    aws.iam().put_role_policy(
+        RoleName="Hub",
+        PolicyName="assume",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}],
+            }
+        ),
+    )
+    read_only = aws.iam().create_policy(PolicyName="ro", PolicyDocument=json.dumps(READ_ONLY))
+    with strict_sts():
+        narrowed = session_of(
+            aws.assume(role_arn=hub, PolicyArns=[{"arn": read_only["Policy"]["Arn"]}])
+        )
+    with strict_sts() as strict, pytest.raises(ClientError) as excinfo:
+        aws.assume(narrowed, role_arn=f"arn:aws:iam::{CUSTOMER}:role/Target")
+    assert ("AccessDenied", 403) == error_of(excinfo)[:2]
+    assert "no session policy allows it" in strict.attempts[-1].reason
 
 
 # --- the pytest fixture --------------------------------------------------------------------------

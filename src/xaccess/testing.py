@@ -6,19 +6,26 @@ ID, lets callers assume roles that do not exist and ignores ``MaxSessionDuration
 serves in this process -- through ``moto.mock_aws()`` or a ``moto.server.ThreadedMotoServer`` --
 is first authorized the way AWS does it:
 
-* the role must exist in moto's IAM, in the account of the role ARN;
+* the request must be signed, with a key that is active and of the request's partition;
+* the role must exist in moto's IAM, in the account and partition of the role ARN;
 * the caller is identified from the request's access key: a session moto issued (in any
-  account), an IAM user's key, or else moto's default identity of the request's account, which
-  is evaluated as the IAM user ``arn:aws:iam::ACCOUNT:user/moto`` with full permissions (AWS
-  refuses ``AssumeRole`` to the account root, so the default identity cannot be the root);
+  account; one whose role was deleted since has no permissions), an IAM user's key, or else
+  moto's default identity of the request's account, which is evaluated as the IAM user
+  ``arn:aws:iam::ACCOUNT:user/moto`` with full permissions (AWS refuses ``AssumeRole`` to the
+  account root, so the default identity cannot be the root);
 * the role's trust policy, and where AWS requires it the caller's identity policies, are
   evaluated by :func:`xaccess.policy.evaluate` with the request context AWS builds
   (``sts:ExternalId``, ``sts:RoleSessionName``, session tags, source identity, ...); session tags
-  and a source identity also need ``sts:TagSession`` and ``sts:SetSourceIdentity``;
+  and a source identity (also one carried on along a role chain, which cannot change) need
+  ``sts:TagSession`` and ``sts:SetSourceIdentity``; transitive session tags pass on along the
+  chain and cannot be overridden; a role or user ARN in the trust policy names only the role or
+  user that has exactly that ARN and was not deleted since the policy was saved (AWS stores
+  its unique ID);
 * ``DurationSeconds`` may not exceed the role's ``MaxSessionDuration``, nor one hour when the
   caller is itself an assumed-role session (role chaining).
 
-A refusal is answered as STS answers it (``AccessDenied``, HTTP 403, or ``ValidationError``,
+A refusal is answered as STS answers it (``AccessDenied``, ``InvalidClientTokenId`` or
+``MissingAuthenticationToken``, HTTP 403, or ``ValidationError`` or ``InvalidParameterValue``,
 HTTP 400), so boto3 raises the same ``ClientError`` it would raise against AWS. Everything else is
 moto's own behaviour. :func:`session_for` gives a boto3 session that acts as a chosen principal in
 any account, and the ``strict_sts`` pytest fixture switches all of this on for one test.
@@ -91,11 +98,29 @@ _ACCOUNT_HEADER: Final = "x-moto-account-id"
 _DEFAULT_USER: Final = "moto"  # moto's name for its default identity
 _DEFAULT_USER_ID: Final = "AKIAIOSFODNN7EXAMPLE"  # what moto's GetCallerIdentity reports
 _FAKE_SECRET: Final = "testing"
-_ERROR_STATUS: Final = {"AccessDenied": 403, "ValidationError": 400}
+_ERROR_STATUS: Final = {
+    "AccessDenied": 403,
+    "ValidationError": 400,
+    "InvalidParameterValue": 400,
+    "InvalidClientTokenId": 403,
+    "MissingAuthenticationToken": 403,
+}
+_INVALID_TOKEN: Final = "The security token included in the request is invalid."
+_UNSIGNED: Final = "Request is missing Authentication Token"
+# STS refuses both of these transitive-tag requests (IAM User Guide, "Chaining roles with
+# session tags"); it does not document its wording, so these messages are ours.
+_TRANSITIVE_NOT_PASSED: Final = (
+    "Every key in TransitiveTagKeys must be the key of a tag passed in Tags."
+)
+_TRANSITIVE_CONFLICT: Final = (
+    "A tag passed in Tags has the key of a transitive tag that the calling session passes "
+    "on, and a transitive tag cannot be changed along a role chain."
+)
 
 _ROLE_ARN: Final = re.compile(
     r"arn:(aws[a-z-]*):iam::([0-9]{12}):role/(?:[\x21-\x7e]*/)?[\w+=,.@-]+"
 )
+_NAMED_PRINCIPAL: Final = re.compile(r"arn:(aws[a-z-]*):iam::([0-9]{12}):(role|user)/[^*?]+")
 _SESSION_NAME: Final = re.compile(r"[\w+=,.@-]*", re.ASCII)
 _EXTERNAL_ID: Final = re.compile(r"[\w+=,.@:/-]*", re.ASCII)
 
@@ -123,14 +148,18 @@ class AssumeRoleAttempt:
 
     Attributes:
         caller_arn: The caller as AWS names it in errors: an assumed-role session or IAM user
-            ARN (``arn:aws:iam::ACCOUNT:user/moto`` for moto's default identity).
-        principal_arn: The caller's ``aws:PrincipalArn`` (for a session, its role's ARN).
+            ARN (``arn:aws:iam::ACCOUNT:user/moto`` for moto's default identity), or ``""``
+            when the request's credentials were refused.
+        principal_arn: The caller's ``aws:PrincipalArn`` (for a session, its role's ARN), or
+            ``""`` when the request's credentials were refused.
         role_arn: The role ARN as requested.
         session_name: The requested ``RoleSessionName``.
         external_id: The requested ``ExternalId``, or ``None`` when none was passed.
         duration_seconds: The requested ``DurationSeconds``, or ``None`` when none was passed.
         allowed: Whether the request was passed on to moto.
-        error_code: ``"AccessDenied"`` or ``"ValidationError"`` when refused, else ``None``.
+        error_code: The STS error code when refused (``"AccessDenied"``,
+            ``"ValidationError"``, ``"InvalidParameterValue"``, ``"InvalidClientTokenId"`` or
+            ``"MissingAuthenticationToken"``), else ``None``.
         error_message: The error message as STS words it, or ``""`` when allowed.
         denied_action: The action that was refused (``sts:AssumeRole``, ``sts:TagSession`` or
             ``sts:SetSourceIdentity``), or ``None``.
@@ -280,33 +309,66 @@ def _require_moto() -> None:
         ) from error
 
 
+def _patch_targets() -> list[tuple[type[Any], str]]:
+    """What an active strict STS replaces in moto, as (class, attribute).
+
+    moto's STS ``AssumeRole`` handler is the interception itself. IAM's role and user
+    deletions and trust policy updates are only watched: AWS stores the unique ID of a role or
+    user that a trust policy names, so one deleted (and perhaps created again) is no longer
+    the principal the policy trusts.
+    """
+    from moto.iam.models import IAMBackend  # noqa: PLC0415
+    from moto.sts.responses import TokenResponse  # noqa: PLC0415
+
+    return [
+        (TokenResponse, "assume_role"),
+        (IAMBackend, "delete_role"),
+        (IAMBackend, "delete_user"),
+        (IAMBackend, "update_assume_role_policy"),
+    ]
+
+
+def _replacement(name: str) -> Callable[..., Any]:
+    replacements: dict[str, Callable[..., Any]] = {
+        "assume_role": _strict_assume_role,
+        "delete_role": _watching_delete_role,
+        "delete_user": _watching_delete_user,
+        "update_assume_role_policy": _watching_update_assume_role_policy,
+    }
+    return replacements[name]
+
+
+_RoleKey: TypeAlias = tuple[str, str, str]
+"""A moto role as (account, partition, unique ID)."""
+
+
 class _Interceptor:
-    """Owns the patch of moto's STS ``AssumeRole`` handler, shared by all active instances."""
+    """Owns the patches of moto, shared by all active instances, and what they learn."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._active: list[StrictSTS] = []
-        self._original: Callable[[Any], Any] | None = None
-        self._had_own_attribute = False
+        self._originals: dict[str, Callable[..., Any]] = {}
+        self._had_own_attribute: dict[str, bool] = {}
         self._sessions: dict[str, _SessionFacts] = {}
+        self._unresolved: dict[_RoleKey, tuple[str, frozenset[str]]] = {}
 
     def activate(self, strict: StrictSTS) -> None:
         _require_moto()
-        from moto.sts.responses import TokenResponse  # noqa: PLC0415
-
+        targets = _patch_targets()
         with self._lock:
             if not self._active:
-                current = TokenResponse.__dict__.get("assume_role")
-                if current is not _strict_assume_role:
-                    self._had_own_attribute = current is not None
-                    handler: _Untyped = TokenResponse
-                    self._original = handler.assume_role
-                    handler.assume_role = _strict_assume_role
+                for owner, name in targets:
+                    current = owner.__dict__.get(name)
+                    ours = _replacement(name)
+                    if current is not ours:
+                        self._had_own_attribute[name] = current is not None
+                        self._originals[name] = getattr(owner, name)
+                        setattr(owner, name, ours)
             self._active.append(strict)
 
     def deactivate(self, strict: StrictSTS) -> None:
-        from moto.sts.responses import TokenResponse  # noqa: PLC0415
-
+        targets = _patch_targets()
         with self._lock:
             for index in range(len(self._active) - 1, -1, -1):
                 if self._active[index] is strict:
@@ -316,22 +378,28 @@ class _Interceptor:
                 raise RuntimeError("this StrictSTS is not active: leave it only after entering it")
             if self._active:
                 return
-            self._sessions.clear()
-            # Restore only our own patch: if someone patched over it, their restore brings
-            # ours back, and it passes requests straight through while nothing is active.
-            handler: _Untyped = TokenResponse
-            if handler.__dict__.get("assume_role") is _strict_assume_role:
-                if self._had_own_attribute:
-                    handler.assume_role = self._original
-                else:  # pragma: no cover - moto defines assume_role on TokenResponse itself
-                    del handler.assume_role
+            # What was learnt about sessions and trust policies is kept: a session issued in
+            # one block keeps its tags, source identity and session policies in the next.
+            # Restore only our own patches: if someone patched over one, their restore brings
+            # ours back, and it passes calls straight through while nothing is active.
+            for owner, name in targets:
+                if owner.__dict__.get(name) is _replacement(name):
+                    if self._had_own_attribute[name]:
+                        setattr(owner, name, self._originals[name])
+                    else:  # pragma: no cover - moto defines these on the classes themselves
+                        delattr(owner, name)
 
-    def snapshot(self) -> tuple[Callable[[Any], Any], list[StrictSTS]]:
+    def original(self, name: str) -> Callable[..., Any]:
         with self._lock:
-            if self._original is None:  # pragma: no cover - only installed by activate()
+            if name not in self._originals:  # pragma: no cover - only installed by activate()
                 raise RuntimeError("the strict STS interception was never installed")
+            return self._originals[name]
+
+    def snapshot(self) -> tuple[Callable[..., Any], list[StrictSTS]]:
+        original = self.original("assume_role")
+        with self._lock:
             unique = list({id(strict): strict for strict in self._active}.values())
-            return self._original, unique
+            return original, unique
 
     def remember(self, access_key_id: str, facts: _SessionFacts) -> None:
         with self._lock:
@@ -340,6 +408,25 @@ class _Interceptor:
     def facts(self, access_key_id: str) -> _SessionFacts | None:
         with self._lock:
             return self._sessions.get(access_key_id)
+
+    def unresolve(self, role: _RoleKey, trust_policy: str, principal_arn: str) -> None:
+        """Note that ``trust_policy`` of ``role`` names a principal that was deleted."""
+        with self._lock:
+            text, arns = self._unresolved.get(role, (trust_policy, frozenset()))
+            if text != trust_policy:
+                arns = frozenset()
+            self._unresolved[role] = (trust_policy, arns | {principal_arn})
+
+    def unresolved(self, role: _RoleKey, trust_policy: str) -> frozenset[str]:
+        """The principal ARNs of ``trust_policy`` (still the role's) whose entity was deleted."""
+        with self._lock:
+            text, arns = self._unresolved.get(role, (trust_policy, frozenset()))
+            return arns if text == trust_policy else frozenset()
+
+    def resolve_again(self, role: _RoleKey) -> None:
+        """A trust policy saved again names the principals that exist now."""
+        with self._lock:
+            self._unresolved.pop(role, None)
 
 
 _INTERCEPTOR: Final = _Interceptor()
@@ -351,16 +438,54 @@ def _strict_assume_role(response: _Untyped) -> _Untyped:
     if not listeners:
         return original(response)
     request = _AssumeRoleRequest.from_response(response)
-    attempt = _judge(request)
+    attempt, facts = _judge(request)
     for strict in listeners:
         strict._record(attempt)
     if attempt.error_code is not None:
         return _error_response(attempt.error_code, attempt.error_message)
     result = original(response)
     access_key_id = _issued_access_key_id(result)
-    if access_key_id is not None:
-        _INTERCEPTOR.remember(access_key_id, request.session_facts())
+    if access_key_id is not None and facts is not None:
+        _INTERCEPTOR.remember(access_key_id, facts)
     return result
+
+
+def _watching_delete_role(backend: _Untyped, role_name: str) -> None:
+    """Stand in for moto's ``IAMBackend.delete_role``: trust policies stop naming the role."""
+    doomed = next((role for role in backend.get_roles() if role.name == role_name), None)
+    _INTERCEPTOR.original("delete_role")(backend, role_name)
+    if doomed is not None:
+        _principal_deleted(str(doomed.arn), str(doomed.partition))
+
+
+def _watching_delete_user(backend: _Untyped, user_name: str) -> None:
+    """Stand in for moto's ``IAMBackend.delete_user``: trust policies stop naming the user."""
+    doomed = backend.users.get(user_name)
+    _INTERCEPTOR.original("delete_user")(backend, user_name)
+    if doomed is not None:
+        _principal_deleted(str(doomed.arn), str(doomed.arn).split(":")[1])
+
+
+def _watching_update_assume_role_policy(
+    backend: _Untyped, role_name: str, policy_document: str
+) -> None:
+    """Stand in for moto's ``IAMBackend.update_assume_role_policy``: IAM resolves the new
+    trust policy's principals to the roles and users that exist now."""
+    _INTERCEPTOR.original("update_assume_role_policy")(backend, role_name, policy_document)
+    role = backend.get_role(role_name)
+    _INTERCEPTOR.resolve_again((str(role.account_id), str(role.partition), str(role.id)))
+
+
+def _principal_deleted(principal_arn: str, partition: str) -> None:
+    """Every trust policy naming ``principal_arn`` now names a unique ID that matches nobody."""
+    from moto.iam.models import iam_backends  # noqa: PLC0415
+
+    for account in list(iam_backends):
+        backend = _iam_backend(account, partition)
+        for role in [] if backend is None else list(backend.get_roles()):
+            text = str(role.assume_role_policy_document)
+            if principal_arn in _aws_principals(text):
+                _INTERCEPTOR.unresolve((account, partition, str(role.id)), text, principal_arn)
 
 
 def _issued_access_key_id(result: _Untyped) -> str | None:
@@ -392,13 +517,14 @@ class _SessionFacts:
     """What AWS keeps on an issued session and moto does not."""
 
     source_identity: str | None
-    tags: tuple[tuple[str, str], ...]
+    tags: tuple[tuple[str, str], ...]  # the session's own and inherited transitive tags
+    transitive_tags: tuple[tuple[str, str], ...]  # what a session it assumes inherits
     policy_arns: tuple[str, ...]
 
 
 @attrs.frozen
 class _AssumeRoleRequest:
-    access_key: str
+    access_key: str | None  # None when the request is not signed
     account: str
     partition: str
     region: str
@@ -423,7 +549,7 @@ class _AssumeRoleRequest:
         )
         duration = params.get("DurationSeconds")
         return cls(
-            access_key=str(response.get_access_key()),
+            access_key=_signing_key(response),
             account=str(response.current_account),
             partition=str(response.partition),
             region=str(response.region),
@@ -441,8 +567,19 @@ class _AssumeRoleRequest:
             ),
         )
 
-    def session_facts(self) -> _SessionFacts:
-        return _SessionFacts(self.source_identity, self.tags, self.policy_arns)
+
+def _signing_key(response: _Untyped) -> str | None:
+    """The access key ID the request was signed with, or ``None`` for an unsigned request."""
+    headers = getattr(response, "headers", None)
+    if headers is None or headers.get("Authorization"):
+        return str(response.get_access_key())
+    query = getattr(response, "querystring", None) or {}
+    for name in ("X-Amz-Credential", "AWSAccessKeyId"):  # a presigned request
+        values = query.get(name)
+        value = values[0] if isinstance(values, list) and values else values
+        if value:
+            return str(value).split("/", 1)[0]
+    return None
 
 
 def _optional_str(value: object) -> str | None:
@@ -564,6 +701,18 @@ class _Caller:
     session_policies: tuple[str, ...]
     tags: tuple[tuple[str, str], ...]
     source_identity: str | None
+    transitive_tags: tuple[tuple[str, str], ...] = ()
+    defunct: str | None = None  # why a session has no permissions left (its role is gone)
+
+
+class _Unauthenticated(Exception):
+    """The request's credentials are not valid (STS refuses before any authorization)."""
+
+    def __init__(self, code: str, message: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.message = message
+        self.reason = reason
 
 
 @attrs.frozen
@@ -572,6 +721,7 @@ class _Role:
     account: str
     trust_policy: str
     max_session_duration: int
+    key: _RoleKey
 
 
 def _iam_backend(account: str, partition: str) -> _Untyped | None:
@@ -605,9 +755,20 @@ def _find_role(role_arn: str) -> tuple[_Role | None, Any]:
             account=account,
             trust_policy=str(role.assume_role_policy_document),
             max_session_duration=int(maximum) if maximum else _DEFAULT_MAX_SESSION_DURATION,
+            key=(account, partition, str(role.id)),
         ),
         role,
     )
+
+
+def _role_by_arn(role_arn: str) -> _Untyped | None:
+    """moto's role with this ARN, even one whose name IAM would not have accepted."""
+    parts = role_arn.split(":", 5)
+    backend = _iam_backend(parts[4], parts[1]) if len(parts) == 6 else None
+    try:
+        return None if backend is None else backend.get_role_by_arn(role_arn)
+    except Exception:  # noqa: BLE001 - moto raises its own NotFoundException
+        return None
 
 
 def _managed_document(policy: _Untyped) -> str | None:
@@ -645,15 +806,38 @@ def _tag_pairs(tags: _Untyped) -> tuple[tuple[str, str], ...]:
 
 
 def _identify_caller(request: _AssumeRoleRequest) -> _Caller:
-    """Work out who signed the request, as moto maps access keys to accounts and sessions."""
-    from moto.iam.models import get_account_id_from  # noqa: PLC0415
+    """Work out who signed the request, as moto maps access keys to accounts and sessions.
 
+    Raises:
+        _Unauthenticated: For an unsigned request, or a key that AWS would not accept: an
+            inactive one, one of a deleted user, or one issued in another partition.
+    """
+    from moto.iam.models import get_account_id_from  # noqa: PLC0415
+    from moto.utilities.utils import PARTITION_NAMES  # noqa: PLC0415
+
+    if request.access_key is None:
+        raise _Unauthenticated("MissingAuthenticationToken", _UNSIGNED, "the request is not signed")
     key_account = str(get_account_id_from(request.access_key))
     backend = _iam_backend(key_account, request.partition)
     key = None if backend is None else backend.access_keys.get(request.access_key)
+    if key is None and any(
+        request.access_key in getattr(_iam_backend(key_account, partition), "access_keys", {})
+        for partition in PARTITION_NAMES
+    ):
+        raise _Unauthenticated(
+            "InvalidClientTokenId",
+            _INVALID_TOKEN,
+            f"the access key was issued in another partition than {request.partition!r}",
+        )
+    if key is not None and str(getattr(key, "status", "Active")) != "Active":
+        raise _Unauthenticated("InvalidClientTokenId", _INVALID_TOKEN, "the access key is inactive")
     if key is not None and getattr(key, "role_arn", None):
-        return _session_caller(request, key_account, str(key.role_arn))
-    if key is not None and getattr(key, "user_name", None):
+        return _session_caller(request, key_account, key)
+    if backend is not None and key is not None and getattr(key, "user_name", None):
+        if key.user_name not in backend.users:
+            raise _Unauthenticated(
+                "InvalidClientTokenId", _INVALID_TOKEN, "the access key's user was deleted"
+            )
         return _user_caller(backend, str(key.user_name), key_account)
     default = f"arn:{request.partition}:iam::{request.account}:user/{_DEFAULT_USER}"
     return _Caller(
@@ -691,17 +875,28 @@ def _user_caller(backend: _Untyped, name: str, account: str) -> _Caller:
     )
 
 
-def _session_caller(request: _AssumeRoleRequest, account: str, role_arn: str) -> _Caller:
+def _session_caller(request: _AssumeRoleRequest, account: str, access_key: _Untyped) -> _Caller:
     from moto.sts.models import sts_backends  # noqa: PLC0415
 
-    assumed = sts_backends[account][request.partition].get_assumed_role_from_access_key(
-        request.access_key
-    )
+    role_arn = str(access_key.role_arn)
+    key_id = str(access_key.access_key_id)
+    assumed = sts_backends[account][request.partition].get_assumed_role_from_access_key(key_id)
     role_name = role_arn.rsplit("/", 1)[-1]
     session_name = "unknown" if assumed is None else str(assumed.session_name)
     session_arn = f"arn:{request.partition}:sts::{account}:assumed-role/{role_name}/{session_name}"
     role, moto_role = _find_role(role_arn)
     backend = _iam_backend(account, request.partition)
+    current = moto_role if moto_role is not None else _role_by_arn(role_arn)
+    defunct = None
+    if current is None:
+        defunct = (
+            f"the caller's role {role_arn} no longer exists, so its session has no permissions"
+        )
+    elif current.create_date > access_key.create_date:
+        defunct = (
+            f"the caller's role {role_arn} was deleted and created again after the session was "
+            "issued; the session belongs to the deleted role and has no permissions"
+        )
     documents: tuple[str, ...] = ()
     boundary = None
     tags: dict[str, tuple[str, str]] = {}  # by lowercased key: tag keys ignore case
@@ -716,7 +911,7 @@ def _session_caller(request: _AssumeRoleRequest, account: str, role_arn: str) ->
     session_policies: list[str] = []
     if assumed is not None and assumed.policy:
         session_policies.append(str(assumed.policy))
-    facts = _INTERCEPTOR.facts(request.access_key)
+    facts = _INTERCEPTOR.facts(key_id)
     if facts is not None:
         tags.update((key.lower(), (key, value)) for key, value in facts.tags)
         for arn in facts.policy_arns:
@@ -735,6 +930,8 @@ def _session_caller(request: _AssumeRoleRequest, account: str, role_arn: str) ->
         session_policies=tuple(session_policies),
         tags=tuple(tags.values()),
         source_identity=None if facts is None else facts.source_identity,
+        transitive_tags=() if facts is None else facts.transitive_tags,
+        defunct=defunct,
     )
 
 
@@ -760,8 +957,9 @@ def _request_context(request: _AssumeRoleRequest, caller: _Caller) -> dict[str, 
         context["aws:SourceIdentity"] = caller.source_identity
     if request.external_id is not None:
         context["sts:ExternalId"] = request.external_id
-    if request.source_identity is not None:
-        context["sts:SourceIdentity"] = request.source_identity
+    source_identity = _source_identity(request, caller)
+    if source_identity is not None:  # set now, or carried on from the calling session
+        context["sts:SourceIdentity"] = source_identity
     if request.tags:
         for key, value in request.tags:
             if _usable_key(key):
@@ -770,6 +968,13 @@ def _request_context(request: _AssumeRoleRequest, caller: _Caller) -> dict[str, 
     if request.transitive_tag_keys:
         context["sts:TransitiveTagKeys"] = list(request.transitive_tag_keys)
     return context
+
+
+def _source_identity(request: _AssumeRoleRequest, caller: _Caller) -> str | None:
+    """The new session's source identity: once set, it persists along a role chain."""
+    return (
+        request.source_identity if request.source_identity is not None else caller.source_identity
+    )
 
 
 def _usable_key(tag_key: str) -> bool:
@@ -787,8 +992,45 @@ class _Verdict:
     reason: str
 
 
-def _judge(request: _AssumeRoleRequest) -> AssumeRoleAttempt:
-    caller = _identify_caller(request)
+def _judge(request: _AssumeRoleRequest) -> tuple[AssumeRoleAttempt, _SessionFacts | None]:
+    """Decide a request; when allowed, also say what the new session carries."""
+    try:
+        caller = _identify_caller(request)
+    except _Unauthenticated as refusal:
+        return _unauthenticated(request, refusal), None
+    attempt = _decide(request, caller)
+    if not attempt.allowed:
+        return attempt, None
+    transitive = {key.lower() for key in request.transitive_tag_keys}
+    facts = _SessionFacts(
+        source_identity=_source_identity(request, caller),
+        tags=request.tags + caller.transitive_tags,
+        transitive_tags=caller.transitive_tags
+        + tuple((key, value) for key, value in request.tags if key.lower() in transitive),
+        policy_arns=request.policy_arns,
+    )
+    return attempt, facts
+
+
+def _unauthenticated(request: _AssumeRoleRequest, refusal: _Unauthenticated) -> AssumeRoleAttempt:
+    return AssumeRoleAttempt(
+        caller_arn="",
+        principal_arn="",
+        role_arn=request.role_arn,
+        session_name=request.session_name,
+        external_id=request.external_id,
+        duration_seconds=request.duration_seconds,
+        allowed=False,
+        error_code=refusal.code,
+        error_message=refusal.message,
+        denied_action=None,
+        context={},
+        decisions=(),
+        reason=refusal.reason,
+    )
+
+
+def _decide(request: _AssumeRoleRequest, caller: _Caller) -> AssumeRoleAttempt:
     context = _request_context(request, caller)
     decisions: list[Decision] = []
 
@@ -823,18 +1065,50 @@ def _judge(request: _AssumeRoleRequest) -> AssumeRoleAttempt:
         return outcome(
             "ValidationError", _validation_message(errors), "the request breaks the STS API model"
         )
-    if _ROLE_ARN.fullmatch(request.role_arn) is None:
+    match = _ROLE_ARN.fullmatch(request.role_arn)
+    if match is None:
         return outcome("ValidationError", "Request ARN is invalid", "not an IAM role ARN")
+    passed = {key.lower() for key, _ in request.tags}
+    if any(key.lower() not in passed for key in request.transitive_tag_keys):
+        return outcome(
+            "InvalidParameterValue",
+            _TRANSITIVE_NOT_PASSED,
+            "a transitive tag key is not the key of a tag passed",
+        )
+    if passed & {key.lower() for key, _ in caller.transitive_tags}:
+        return outcome(
+            "InvalidParameterValue",
+            _TRANSITIVE_CONFLICT,
+            "a tag passed has the key of a transitive tag the calling session passes on",
+        )
+    if match.group(1) != request.partition:
+        return denied(
+            _ASSUME_ROLE,
+            f"the role is in partition {match.group(1)!r}, the request in "
+            f"{request.partition!r}: STS does not assume roles across partitions",
+        )
     role, _ = _find_role(request.role_arn)
     if role is None:
         return denied(_ASSUME_ROLE, "the role does not exist in moto's IAM")
+    if caller.defunct is not None:
+        return denied(_ASSUME_ROLE, caller.defunct)
+    trust = _trust_document(role)
+    if isinstance(trust, str):
+        return denied(_ASSUME_ROLE, trust)
+    source_identity = _source_identity(request, caller)
+    if caller.source_identity is not None and source_identity != caller.source_identity:
+        return denied(
+            _SET_SOURCE_IDENTITY,
+            f"the calling session's source identity {caller.source_identity!r} cannot be "
+            "changed along a role chain",
+        )
     actions = [_ASSUME_ROLE]
     if request.tags:
         actions.append(_TAG_SESSION)
-    if request.source_identity is not None:
+    if source_identity is not None:  # also when carried on: every role of the chain must allow it
         actions.append(_SET_SOURCE_IDENTITY)
     for action in actions:
-        verdict = _authorize(caller, role, action, context)
+        verdict = _authorize(caller, role, trust, action, context)
         decisions.extend(verdict.decisions)
         if not verdict.allowed:
             return denied(action, verdict.reason)
@@ -855,6 +1129,78 @@ def _judge(request: _AssumeRoleRequest) -> AssumeRoleAttempt:
     return outcome(None, "", str(decisions[0]))
 
 
+def _trust_document(role: _Role) -> PolicyDocument | str:
+    """The role's trust policy as AWS holds it, or why it is not a policy.
+
+    A role or user ARN in ``Principal`` is stored by AWS as that principal's unique ID, so it
+    names only the role or user that existed with exactly that ARN (path included) when the
+    policy was saved. One that does not exist now, or was deleted since, names nobody.
+    """
+    from xaccess.policy import PolicyDocument  # noqa: PLC0415
+
+    try:
+        PolicyDocument.from_json(role.trust_policy)
+        return PolicyDocument.from_json(_resolved_trust(role))
+    except ValueError as error:
+        return f"the role's trust policy is not valid: {error}"
+
+
+def _json_or_none(text: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _principal_lists(document: object) -> Iterator[tuple[dict[str, Any], list[Any]]]:
+    """Each ``Principal`` with an ``AWS`` element in a policy document, with its entries."""
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    for statement in statements if isinstance(statements, list) else [statements]:
+        principal = statement.get("Principal") if isinstance(statement, dict) else None
+        if isinstance(principal, dict) and "AWS" in principal:
+            entries = principal["AWS"]
+            yield principal, entries if isinstance(entries, list) else [entries]
+
+
+def _aws_principals(trust_policy: str) -> set[str]:
+    return {
+        entry
+        for _, entries in _principal_lists(_json_or_none(trust_policy))
+        for entry in entries
+        if isinstance(entry, str)
+    }
+
+
+def _resolved_trust(role: _Role) -> str:
+    """The trust policy text with each role or user ARN that names nobody replaced."""
+    document = _json_or_none(role.trust_policy)
+    deleted = _INTERCEPTOR.unresolved(role.key, role.trust_policy)
+    changed = False
+    for principal, entries in _principal_lists(document):
+        resolved = [_resolved_principal(entry, deleted) for entry in entries]
+        if resolved != entries:
+            changed = True
+            principal["AWS"] = resolved
+    return json.dumps(document) if changed else role.trust_policy
+
+
+def _resolved_principal(entry: object, deleted: frozenset[str]) -> object:
+    match = _NAMED_PRINCIPAL.fullmatch(entry) if isinstance(entry, str) else None
+    if match is None:
+        return entry
+    partition, account, kind = match.groups()
+    backend = _iam_backend(account, partition)
+    entities = (
+        []
+        if backend is None
+        else list(backend.get_roles() if kind == "role" else backend.users.values())
+    )
+    if entry not in deleted and any(str(entity.arn) == entry for entity in entities):
+        return entry
+    # An ARN no caller has (AWS shows the deleted principal's unique ID instead).
+    return f"arn:{partition}:iam::{account}:unresolved-{kind}/{str(entry).split('/', 1)[1]}"
+
+
 def _parse_policies(texts: tuple[str, ...]) -> list[PolicyDocument]:
     """Parse stored identity or session policies; one IAM would not have stored is skipped."""
     from xaccess.policy import PolicyDocument  # noqa: PLC0415
@@ -869,7 +1215,11 @@ def _parse_policies(texts: tuple[str, ...]) -> list[PolicyDocument]:
 
 
 def _authorize(
-    caller: _Caller, role: _Role, action: str, context: Mapping[str, ContextValue]
+    caller: _Caller,
+    role: _Role,
+    trust: PolicyDocument,
+    action: str,
+    context: Mapping[str, ContextValue],
 ) -> _Verdict:
     """Evaluate one action of an AssumeRole request against every policy that applies.
 
@@ -877,14 +1227,8 @@ def _authorize(
     its role is enough in the same account, one naming only the account delegates to the
     caller's identity policies, and across accounts both must allow.
     """
-    from xaccess.policy import PolicyDocument, Request, evaluate  # noqa: PLC0415
+    from xaccess.policy import Request, evaluate  # noqa: PLC0415
 
-    try:
-        trust = PolicyDocument.from_json(role.trust_policy)
-    except ValueError as error:
-        return _Verdict(
-            allowed=False, decisions=(), reason=f"the role's trust policy is not valid: {error}"
-        )
     boundary_texts = () if caller.permissions_boundary is None else (caller.permissions_boundary,)
     boundaries = _parse_policies(boundary_texts)
     session_policies = _parse_policies(caller.session_policies)
