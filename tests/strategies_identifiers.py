@@ -360,15 +360,19 @@ def tag_keys() -> SearchStrategy[str]:
 
 
 def tag_values() -> SearchStrategy[str]:
-    """Valid tag values: 0-256 Unicode letters, digits, spaces and ``_.:/=+-@``."""
-    return _text_of(_TAG_CHARS, 0, 256)
+    """Valid tag values: 0-256 Unicode letters, digits, spaces and ``_.:/=+-@``; no ``aws:``."""
+    return _text_of(_TAG_CHARS, 0, 256).filter(lambda value: value[:4].lower() != "aws:")
+
+
+def _aws_prefixed() -> SearchStrategy[str]:
+    return st.tuples(
+        st.sampled_from(("aws:", "AWS:", "Aws:", "awS:")), _text_of(_TAG_CHARS, 0, 100)
+    ).map("".join)
 
 
 def invalid_tag_keys() -> SearchStrategy[object]:
     """Tag keys of the wrong type, length, characters, or starting with ``aws:`` in any case."""
-    prefixed = st.tuples(
-        st.sampled_from(("aws:", "AWS:", "Aws:", "awS:")), _text_of(_TAG_CHARS, 0, 100)
-    ).map("".join)
+    prefixed = _aws_prefixed()
     return st.one_of(
         non_strings(),
         st.just(""),
@@ -379,11 +383,12 @@ def invalid_tag_keys() -> SearchStrategy[object]:
 
 
 def invalid_tag_values() -> SearchStrategy[object]:
-    """Tag values of the wrong type, too long, or with a forbidden character."""
+    """Tag values of the wrong type, too long, with a forbidden character, or ``aws:``-prefixed."""
     return st.one_of(
         non_strings(),
         _text_of(_TAG_CHARS, 257, 400),
         _spoiled(tag_values(), _BAD_TAG_CHARS),
+        _aws_prefixed(),
     )
 
 

@@ -687,7 +687,7 @@ def test_validate_managed_policy_arn_rejects_bad_arns(value: str, rule: str) -> 
         ("a b", "c\u3000d"),
         ("_.:/=+-@", "_.:/=+-@"),
         ("aws", "x"),
-        ("awsx:y", "aws:z"),
+        ("awsx:y", "x:aws:"),
         ("x:aws:", ""),
     ],
 )
@@ -730,6 +730,11 @@ def test_validate_tag_key_rejects_bad_keys(key: str, rule: str) -> None:
         ("a,b", f"{_TAG_CHARS}; got ',' (U+002C) at position 1"),
         ("a\n", f"{_TAG_CHARS}; got '\\n' (U+000A) at position 1"),
         ("©", f"{_TAG_CHARS}; got '©' (U+00A9) at position 0"),
+        # IAM User Guide, "Tagging IAM resources" (rules for IAM and AWS STS): "You cannot create
+        # a tag key or value that begins with the text aws:".
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html
+        ("aws:z", "must not start with 'aws:' (reserved for AWS)"),
+        ("AWS:cloudformation", "must not start with 'aws:' (reserved for AWS)"),
     ],
 )
 def test_validate_tag_value_rejects_bad_values(value: str, rule: str) -> None:

@@ -87,6 +87,40 @@ def test_every_principal_type_is_accepted() -> None:
     assert principal == doc.to_dict()["Statement"][0]["Principal"]
 
 
+# Service Authorization Reference, "Actions, resources, and condition keys for Amazon S3",
+# resource types table: besides access points, S3 Batch Operations jobs, Storage Lens
+# configurations and groups, Access Grants and Multi-Region Access Point requests are regional.
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:s3:us-west-2:111122223333:accesspoint/ap",
+        "arn:aws:s3:us-east-1:111122223333:job/*",
+        "arn:aws:s3:us-east-1:111122223333:storage-lens/dashboard",
+        "arn:aws:s3:us-east-1:111122223333:storage-lens-group/group",
+        "arn:aws:s3:us-east-1:111122223333:access-grants/default",
+        "arn:aws:s3:us-east-1:111122223333:access-grants/default/location/*",
+        "arn:aws:s3:us-west-2:111122223333:async-request/mrap/*",
+    ],
+)
+def test_regional_s3_resource_types_are_accepted(resource: str) -> None:
+    """S3 resource types whose ARN has a Region (jobs, Storage Lens, Access Grants) parse."""
+    doc = PolicyDocument.from_dict(_doc(Resource=resource))
+    assert (resource,) == doc.statements[0].resources
+
+
+# IAM User Guide, "IAM JSON policy elements: Resource": wildcards (* and ?) may be used within
+# any ARN segment except the service segment.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+@pytest.mark.parametrize(
+    "resource", ["arn:aws*:s3:::bucket/*", "arn:aws-?n:s3:::bucket", "arn:aws-iso-*:ec2:*:*:*"]
+)
+def test_wildcards_in_the_partition_segment_are_accepted(resource: str) -> None:
+    """A partition pattern that matches an AWS partition is a legal resource."""
+    doc = PolicyDocument.from_dict(_doc(Resource=resource))
+    assert (resource,) == doc.statements[0].resources
+
+
 def test_principal_star_and_aws_star_are_kept_apart() -> None:
     """``"*"`` and ``{"AWS": "*"}`` each emit as written."""
     star = PolicyDocument.from_dict(_doc(Principal="*", Resource="*"))
@@ -245,6 +279,22 @@ REJECTED: list[tuple[Any, str, str]] = [
         "without wildcards",
     ),
     (_doc(Principal={"AWS": []}), "Statement[0].Principal.AWS", "must not be an empty list"),
+    # IAM User Guide, "AWS JSON policy elements: Principal": "You cannot identify a user group as
+    # a principal in a policy"; an AWS principal is an account, IAM user or role, or an STS
+    # session (policy grammar, principal_id_string).
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+    (
+        _doc(Principal={"AWS": "arn:aws:iam::111122223333:group/Admins"}),
+        "Statement[0].Principal.AWS[0]",
+        "a user group cannot be a principal",
+    ),
+    (
+        _doc(Principal={"AWS": ["111122223333", "arn:aws:s3:::bucket"]}),
+        "Statement[0].Principal.AWS[1]",
+        "not an AWS principal",
+    ),
+    (_doc(Principal={"AWS": "arn:aws:iam"}), "Statement[0].Principal.AWS[0]", "IAM or STS ARN"),
+    (_doc(Resource="arn:gcp*:s3:::b"), "Statement[0].Resource", "not an AWS partition"),
     (_doc(Principal={"Aws": "*"}), "Statement[0].Principal.Aws", "unknown principal type"),
     (_doc(Principal={}), "Statement[0].Principal", "must not be an empty object"),
     (_doc(Principal="everyone"), "Statement[0].Principal", "must be '*' or an object"),

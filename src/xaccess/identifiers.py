@@ -490,6 +490,8 @@ def validate_tag_key(value: object, *, field: str = "tag_key") -> str:
 def validate_tag_value(value: object, *, field: str = "tag_value") -> str:
     """Check an IAM/STS tag value: 0-256 Unicode letters, digits, spaces and ``_.:/=+-@``.
 
+    Like keys, values starting with ``aws:`` (in any case) are reserved for AWS.
+
     Args:
         value: The value; the empty string is allowed.
         field: The name used in the error.
@@ -498,13 +500,15 @@ def validate_tag_value(value: object, *, field: str = "tag_value") -> str:
         The value.
 
     Raises:
-        ValidationError: If the length or a character is not allowed.
+        ValidationError: If the length, a character or the prefix is not allowed.
 
     .. versionadded:: 0.1.0
     """
     text = _require_str(value, field)
     _check_length(text, field, 0, 256)
     _check_chars(text, field, _tag_char, _TAG_CHARS_TEXT)
+    if text[:4].lower() == "aws:":
+        raise ValidationError(field, "must not start with 'aws:' (reserved for AWS)")
     return text
 
 

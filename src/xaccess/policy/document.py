@@ -21,6 +21,7 @@ import attrs
 
 from xaccess.errors import PolicySizeError, ValidationError
 from xaccess.identifiers import PARTITIONS
+from xaccess.policy._wildcard import compile_pattern
 
 __all__ = [
     "CONDITION_OPERATORS",
@@ -98,6 +99,16 @@ _IAM_RESOURCE_TYPES: Final = (
     "report/",
     "access-report/",
     "root",
+)
+# S3 resource types whose ARN carries a Region (Service Authorization Reference, Amazon S3);
+# buckets and objects have none.
+_S3_REGIONAL_RESOURCE_TYPES: Final = (
+    "accesspoint/",
+    "job/",
+    "storage-lens/",
+    "storage-lens-group/",
+    "access-grants/",
+    "async-request/",
 )
 _SET_PREFIXES: Final = ("ForAnyValue:", "ForAllValues:")
 _PRINCIPAL_TYPES: Final = ("AWS", "Service", "Federated", "CanonicalUser")
@@ -214,13 +225,16 @@ def _resource_problem(resource: str) -> str | None:
             "resource') or '*'"
         )
     _, partition, service, region, _account, rest = resource.split(":", 5)
-    if partition != "*" and partition not in PARTITIONS:
+    # Wildcards may appear in any segment but the service, so a partition is a pattern.
+    if partition not in PARTITIONS and not any(
+        compile_pattern(partition).matches(known) for known in PARTITIONS
+    ):
         return f"partition {_short(partition)} of {_short(resource)} is not an AWS partition"
     if not service or "*" in service or "?" in service:
         return f"the service of {_short(resource)} must be named in full, without wildcards"
     if region and service == "iam":
         return f"IAM resource {_short(resource)} cannot contain region information"
-    if region and service == "s3" and not rest.startswith("accesspoint/"):
+    if region and service == "s3" and not rest.startswith(_S3_REGIONAL_RESOURCE_TYPES):
         return f"S3 resource {_short(resource)} cannot contain region information"
     if service == "iam" and rest != "*" and not rest.startswith(_IAM_RESOURCE_TYPES):
         return (
@@ -234,6 +248,22 @@ def _validate_resources(path: str, values: tuple[str, ...]) -> None:
         problem = _resource_problem(resource)
         if problem is not None:
             raise ValidationError(f"{path}[{i}]" if len(values) > 1 else path, problem)
+
+
+def _check_aws_principal(value: str, where: str) -> None:
+    """An account, IAM user or role, or STS session; never a group (IAM User Guide, Principal)."""
+    parts = value.split(":", 5)
+    is_arn = value.startswith("arn:")
+    if not _AWS_PRINCIPAL.fullmatch(value) or (
+        is_arn and (len(parts) != 6 or parts[2] not in ("iam", "sts"))
+    ):
+        raise ValidationError(
+            where,
+            f"{_short(value)} is not an AWS principal: expected '*', a 12-digit account ID or "
+            "an IAM or STS ARN without wildcards",
+        )
+    if is_arn and parts[2] == "iam" and parts[5].startswith("group/"):
+        raise ValidationError(where, f"{_short(value)}: a user group cannot be a principal")
 
 
 @attrs.frozen
@@ -272,12 +302,8 @@ class Principal:
                 if not isinstance(value, str) or not value:
                     raise ValidationError(where, "must be a non-empty string")
                 _check_text(value, where)
-                if name == "AWS" and not _AWS_PRINCIPAL.fullmatch(value):
-                    raise ValidationError(
-                        where,
-                        f"{_short(value)} is not an AWS principal: expected '*', a 12-digit "
-                        "account ID or an ARN without wildcards",
-                    )
+                if name == "AWS":
+                    _check_aws_principal(value, where)
 
     def _groups(self) -> list[tuple[str, tuple[str, ...]]]:
         pairs = zip(
