@@ -544,6 +544,32 @@ def test_raised_trust_quota_accepts_a_larger_policy() -> None:
     assert _grant(external_id=ids, trust_policy_quota=4096).trust_policy().size() > 2048
 
 
+def test_grant_tags_leave_room_for_the_ownership_tag() -> None:
+    """49 tags provision (IAM's 50 with the ownership tag); 50, or the reserved key, do not."""
+    forty_nine = {f"k{i}": "v" for i in range(49)}
+
+    spec = _grant(tags=forty_nine).role_spec()
+
+    assert 50 == len(spec.role_tags)
+    with pytest.raises(ValidationError) as too_many:
+        _grant(tags={**forty_nine, "k49": "v"})
+    assert "tags" == too_many.value.field
+    with pytest.raises(ValidationError) as reserved:
+        _grant(tags={"team": "audit", "XAccess:Managed": "true"})
+    assert "tags[1].key" == reserved.value.field
+
+
+@pytest.mark.parametrize("quota", [10241, 20480])
+def test_the_inline_policies_quota_cannot_be_raised(quota: int) -> None:
+    """IAM's 10240 for a role's inline policies is fixed: a grant may lower it, not raise it."""
+    assert 300 == _grant(inline_policies_quota=300).inline_policies_quota
+
+    with pytest.raises(ValidationError) as caught:
+        _grant(inline_policies_quota=quota)
+
+    assert "inline_policies_quota" == caught.value.field
+
+
 def test_role_spec_carries_a_raised_trust_quota() -> None:
     """Provisioning checks the trust policy against the grant's quota, not the default."""
     ids = [f"{i:02d}" + "x" * 1000 for i in range(3)]

@@ -161,7 +161,19 @@ def _to_duration(value: int | dt.timedelta) -> int:
 
 
 def _to_tags(value: Mapping[str, str] | Iterable[Tag] | None) -> tuple[Tag, ...]:
-    return validate_tags(value, field="tags")
+    # Provisioning adds the ownership tag, so a grant has room for one tag fewer than IAM's
+    # 50, and may not use that tag's key itself.
+    from xaccess.rolespec import MANAGED_TAG_KEY, MAX_ROLE_TAGS  # noqa: PLC0415 - light import
+
+    tags = validate_tags(value, field="tags", limit=MAX_ROLE_TAGS - 1)
+    for index, tag in enumerate(tags):
+        if tag.key.lower() == MANAGED_TAG_KEY:
+            raise ValidationError(
+                f"tags[{index}].key",
+                f"the key {MANAGED_TAG_KEY!r} is reserved: xaccess adds it to mark the roles "
+                "it manages",
+            )
+    return tags
 
 
 def _check_bool(value: object, field: str) -> None:
@@ -608,14 +620,18 @@ class ThirdPartyGrant:
         description: The role description.
         max_session_duration: The role's ``MaxSessionDuration`` in seconds (or a
             :class:`~datetime.timedelta`), 3600-43200.
-        tags: Tags of the role, as a mapping or :class:`~xaccess.identifiers.Tag` values.
+        tags: Tags of the role, as a mapping or :class:`~xaccess.identifiers.Tag` values;
+            at most 49, because provisioning adds the ownership tag ``xaccess:managed``,
+            whose key is therefore reserved.
         permissions_boundary: The ARN of a managed policy used as permissions boundary.
         allow_missing_external_id: Allow a trust policy without an external ID. Only for
             a third party that cannot send one; the external ID is the defence against
             the confused deputy.
         trust_policy_quota: The trust policy size quota (default 2048; raise it if your
             account's quota is higher).
-        inline_policies_quota: The quota for all inline policies of the role together.
+        inline_policies_quota: The quota for all inline policies of the role together:
+            IAM's fixed 10240 by default; it can be lowered (to leave room for inline
+            policies added by other means) but not raised.
         max_managed_policies: The most managed policies that may be attached (default
             10; raise it if your account's quota is higher).
         inline_policy_prefix: The inline policies are named ``PREFIX-0``,
@@ -680,6 +696,13 @@ class ThirdPartyGrant:
         _check_bool(self.session_tags_allowed, "session_tags_allowed")
         _check_count(self.trust_policy_quota, "trust_policy_quota", 1)
         _check_count(self.inline_policies_quota, "inline_policies_quota", 1)
+        if self.inline_policies_quota > INLINE_POLICIES_SIZE_QUOTA:
+            raise ValidationError(
+                "inline_policies_quota",
+                f"IAM's quota of {INLINE_POLICIES_SIZE_QUOTA} characters for the inline "
+                f"policies of one role cannot be raised, got {self.inline_policies_quota}; "
+                "attach managed policies for more",
+            )
         _check_count(self.max_managed_policies, "max_managed_policies", 0)
         if self.inline_policy_prefix is not None:
             validate_policy_name(self.inline_policy_prefix, field="inline_policy_prefix")
