@@ -8,7 +8,8 @@ from hypothesis import settings
 
 # The strict-STS fixture. Users get it through the installed pytest11 entry point; this
 # suite disables that (see pyproject) so that coverage starts before xaccess is imported.
-pytest_plugins = ["xaccess.testing"]
+# The provisioning tests share their moto IAM (`iam`) and call recorder (`recorder`).
+pytest_plugins = ["xaccess.testing", "tests.provisioning_support"]
 
 # "dev" keeps a local run quick; "ci" (selected by .ci/run) searches harder and prints a
 # blob that reproduces any failure it finds.

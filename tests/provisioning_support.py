@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 import boto3
-import moto  # noqa: F401 - registers moto's hook before any session exists
+import moto
+import pytest
 from botocore.config import Config
 
 from xaccess.aws.provisioning import RetryPolicy
@@ -22,10 +23,9 @@ from xaccess.policy import PolicyDocument
 from xaccess.rolespec import RoleSpec
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
-    import pytest
     from mypy_boto3_iam import IAMClient
 
     from xaccess.aws.provisioning import ProvisionedRole
@@ -291,3 +291,22 @@ def apply_concurrently(
     for thread in threads:
         thread.join(timeout=60)
     return results, errors
+
+
+# --- fixtures (registered for the whole suite by tests/conftest.py) ---------------------------
+
+
+@pytest.fixture
+def iam(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[IAMClient]:
+    """An in-process moto IAM holding the managed policies the specs use."""
+    fake_aws_environment(monkeypatch, tmp_path)
+    with moto.mock_aws():
+        client = iam_client()
+        make_policies(client)
+        yield client
+
+
+@pytest.fixture
+def recorder(iam: IAMClient) -> CallRecorder:
+    """Records every call the ``iam`` client makes from now on."""
+    return CallRecorder().install(iam)

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 from tests.provisioning_support import (
     ACCOUNT,
@@ -15,8 +14,6 @@ from tests.provisioning_support import (
     NO_WAIT,
     VENDOR,
     CallRecorder,
-    fake_aws_environment,
-    iam_client,
 )
 from xaccess import ThirdPartyGrant
 from xaccess.aws.provisioning import InlinePolicyChange, TrustPolicyChange
@@ -26,27 +23,10 @@ from xaccess.rolespec import MANAGED_TAG_KEY
 from xaccess.testing import session_for, strict_sts
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-    from pathlib import Path
-
     from mypy_boto3_iam import IAMClient
 
 SCANNER = f"arn:aws:iam::{VENDOR}:role/Scanner"
 LOGS = ["arn:aws:s3:::acme-logs", "arn:aws:s3:::acme-logs/*"]
-
-
-@pytest.fixture
-def iam(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[IAMClient]:
-    """An in-process moto IAM in moto's default account."""
-    fake_aws_environment(monkeypatch, tmp_path)
-    with mock_aws():
-        yield iam_client()
-
-
-@pytest.fixture
-def recorder(iam: IAMClient) -> CallRecorder:
-    """Records every call the ``iam`` client makes from now on."""
-    return CallRecorder().install(iam)
 
 
 def _grant(external_id: str = EXTERNAL_ID) -> ThirdPartyGrant:

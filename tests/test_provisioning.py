@@ -24,7 +24,6 @@ from tests.provisioning_support import (
     CallRecorder,
     apply_concurrently,
     drift,
-    fake_aws_environment,
     full_spec,
     iam_client,
     identity_policy,
@@ -54,26 +53,9 @@ from xaccess.rolespec import MANAGED_TAG_KEY, MANAGED_TAG_VALUE, RoleSpec, canon
 from xaccess.testing import session_for, strict_sts
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
-    from pathlib import Path
+    from collections.abc import Callable
 
     from mypy_boto3_iam import IAMClient
-
-
-@pytest.fixture
-def iam(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[IAMClient]:
-    """An in-process moto IAM holding the managed policies the specs use."""
-    fake_aws_environment(monkeypatch, tmp_path)
-    with mock_aws():
-        client = iam_client()
-        make_policies(client)
-        yield client
-
-
-@pytest.fixture
-def recorder(iam: IAMClient) -> CallRecorder:
-    """Records every call the ``iam`` client makes from now on."""
-    return CallRecorder().install(iam)
 
 
 def _tags(iam: IAMClient, name: str) -> dict[str, str]:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import NoCredentialsError, ReadTimeoutError
-from moto import mock_aws
 
 from tests.provisioning_support import (
     ACCOUNT,
@@ -16,11 +15,9 @@ from tests.provisioning_support import (
     NO_WAIT,
     VENDOR,
     CallRecorder,
-    fake_aws_environment,
     full_spec,
     iam_client,
     identity_policy,
-    make_policies,
     managed_arn,
     trust_policy,
 )
@@ -36,20 +33,7 @@ from xaccess.policy import PolicyDocument, Request, evaluate
 from xaccess.rolespec import RoleSpec
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-    from pathlib import Path
-
     from mypy_boto3_iam import IAMClient
-
-
-@pytest.fixture
-def iam(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[IAMClient]:
-    """An in-process moto IAM holding the managed policies the specs use."""
-    fake_aws_environment(monkeypatch, tmp_path)
-    with mock_aws():
-        client = iam_client()
-        make_policies(client)
-        yield client
 
 
 def _role_exists(name: str) -> bool:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Final, TypeVar
 import attrs
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 from tests.provisioning_support import (
     EXTERNAL_ID,
@@ -23,11 +22,8 @@ from tests.provisioning_support import (
     WRITE_PREFIXES,
     CallRecorder,
     drift,
-    fake_aws_environment,
     full_spec,
-    iam_client,
     identity_policy,
-    make_policies,
     managed_arn,
     moto_iam_restore,
     moto_iam_snapshot,
@@ -38,8 +34,7 @@ from xaccess.errors import ProvisioningError
 from xaccess.rolespec import RoleSpec
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
-    from pathlib import Path
+    from collections.abc import Callable, Sequence
 
     from mypy_boto3_iam import IAMClient
 
@@ -112,16 +107,6 @@ REVOKE_CALLS: Final = [
     "RemoveRoleFromInstanceProfile",
     "DeleteRole",
 ]
-
-
-@pytest.fixture
-def iam(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[IAMClient]:
-    """An in-process moto IAM with the managed policies the specs use."""
-    fake_aws_environment(monkeypatch, tmp_path)
-    with mock_aws():
-        client = iam_client()
-        make_policies(client)
-        yield client
 
 
 def _role_exists(iam: IAMClient, name: str) -> bool:
