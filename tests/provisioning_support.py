@@ -227,6 +227,20 @@ def make_policies(iam: IAMClient) -> None:
         make_managed_policy(iam, name)
 
 
+def drift_spec(name: str) -> RoleSpec:
+    """A role with every kind of setting, for :func:`drift` to change behind xaccess's back."""
+    return RoleSpec(
+        role_name=name,
+        trust_policy=trust_policy(EXTERNAL_ID),
+        inline_policies={"Logs": identity_policy("s3:GetObject")},
+        managed_policy_arns=[managed_arn("AuditOne")],
+        permissions_boundary=managed_arn("Boundary"),
+        description="Audit access",
+        max_session_duration=7200,
+        tags={"team": "security", "vendor": "acme"},
+    )
+
+
 def drift(iam: IAMClient, name: str) -> None:
     """Change every kind of setting of the role behind xaccess's back."""
     iam.update_assume_role_policy(

@@ -24,6 +24,7 @@ from tests.provisioning_support import (
     CallRecorder,
     apply_concurrently,
     drift,
+    drift_spec,
     full_spec,
     iam_client,
     identity_policy,
@@ -235,16 +236,7 @@ def test_plan_after_create_is_empty(iam: IAMClient) -> None:
 
 def test_drift_shows_in_the_plan_and_apply_repairs_it(iam: IAMClient) -> None:
     """Hand edits to trust, settings, boundary, policies and tags are listed, then undone."""
-    spec = RoleSpec(
-        role_name="Drifted",
-        trust_policy=trust_policy(EXTERNAL_ID),
-        inline_policies={"Logs": identity_policy("s3:GetObject")},
-        managed_policy_arns=[managed_arn("AuditOne")],
-        permissions_boundary=managed_arn("Boundary"),
-        description="Audit access",
-        max_session_duration=7200,
-        tags={"team": "security", "vendor": "acme"},
-    )
+    spec = drift_spec("Drifted")
     create(iam, spec, retry=NO_WAIT)
     drift(iam, "Drifted")
 

@@ -17,21 +17,18 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.provisioning_support import (
-    EXTERNAL_ID,
     NO_WAIT,
     WRITE_PREFIXES,
     CallRecorder,
     drift,
+    drift_spec,
     full_spec,
-    identity_policy,
     managed_arn,
     moto_iam_restore,
     moto_iam_snapshot,
-    trust_policy,
 )
 from xaccess.aws.provisioning import Change, apply, create, plan, revoke
 from xaccess.errors import ProvisioningError
-from xaccess.rolespec import RoleSpec
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -207,19 +204,6 @@ def test_create_reports_what_could_not_be_rolled_back(iam: IAMClient) -> None:
 # --- apply -----------------------------------------------------------------------------------
 
 
-def _apply_spec(name: str) -> RoleSpec:
-    return RoleSpec(
-        role_name=name,
-        trust_policy=trust_policy(EXTERNAL_ID),
-        inline_policies={"Logs": identity_policy("s3:GetObject")},
-        managed_policy_arns=[managed_arn("AuditOne")],
-        permissions_boundary=managed_arn("Boundary"),
-        description="Audit access",
-        max_session_duration=7200,
-        tags={"team": "security", "vendor": "acme"},
-    )
-
-
 #: How many changes each write call of the drifted apply makes, in order: UpdateRole makes
 #: two, and deleting Logs before the boundary is replaced is only half of changing it.
 APPLY_STEP_SIZES: Final = (1, 2, 1, 1, 0, 1, 1, 1, 1, 1)
@@ -249,7 +233,7 @@ def _apply_case(
     """
     snapshot, all_changes = probe
     moto_iam_restore(snapshot)
-    spec = _apply_spec("Drifted")
+    spec = drift_spec("Drifted")
     recorder.reset(fail_at=n, code=fault.code, times=fault.times)
     where = f"apply, call {n} ({APPLY_CALLS[n - 1]}) fails with {fault}"
     result, err = _outcome(lambda: apply(iam, spec, retry=NO_WAIT))
@@ -282,14 +266,14 @@ def test_apply_on_a_drifted_role_fails_cleanly_or_recovers_whichever_call_fails(
     """A fault at any call of apply is retried away, or named in the error; apply again then
     makes exactly the changes that were missing."""
     recorder = CallRecorder().install(iam)
-    create(iam, _apply_spec("Drifted"), retry=NO_WAIT)
+    create(iam, drift_spec("Drifted"), retry=NO_WAIT)
     drift(iam, "Drifted")
     snapshot = moto_iam_snapshot()
     recorder.reset()
-    probe = apply(iam, _apply_spec("Drifted"), retry=NO_WAIT)
+    probe = apply(iam, drift_spec("Drifted"), retry=NO_WAIT)
     assert APPLY_CALLS == recorder.calls
     assert 10 == len(probe.changes)
-    assert plan(iam, _apply_spec("Drifted"), retry=NO_WAIT).is_empty
+    assert plan(iam, drift_spec("Drifted"), retry=NO_WAIT).is_empty
 
     cases = range(1, len(APPLY_CALLS) + 1)
     outcomes = [_apply_case(iam, recorder, (snapshot, probe.changes), n, fault) for n in cases]
