@@ -1,10 +1,13 @@
-"""Import cost: ``import xaccess`` against ``import boto3``, each in fresh interpreters.
+"""Import cost: what a program pays to start using xaccess, against boto3 and awacs.
 
-Every sample starts a new interpreter with ``-I`` (isolated: no user site, no
-environment variables, no current directory on the path), imports one module and
-reports its own peak resident set size. The wall time of a bare interpreter start is
-measured the same way and subtracted. Samples of the three commands are interleaved
-so that drift in machine load affects them alike.
+Every sample starts a new interpreter with ``-I`` (isolated: no user site, no environment
+variables, no current directory on the path), runs one import statement and reports the CPU time
+it used and its peak resident set size. A bare interpreter (``pass``) is measured the same way and
+subtracted. Samples of all statements are interleaved so that drift in machine load affects them
+alike. CPU time is used rather than wall time because it does not count waiting for a busy CPU.
+
+Nothing is cached between samples beyond the operating system's file cache, which a real program
+starting up gets too (every statement is run once before measuring, to warm it alike).
 """
 
 from __future__ import annotations
@@ -12,83 +15,77 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
-import time
 
-TITLE = "import xaccess vs import boto3 (fresh interpreter each, medians)"
+TITLE = "import cost: xaccess vs boto3 and awacs (fresh interpreter each, CPU-time medians)"
 
 RUNS = 21
 QUICK_RUNS = 5
 
-# The child reports its peak resident set size in bytes. On Linux that is VmHWM:
-# ru_maxrss would include the parent's memory, because subprocess starts children
-# with vfork and the kernel carries the high-water mark across exec. Elsewhere
-# ru_maxrss is exact (macOS gives bytes, other systems KiB).
-_CHILD = """{statement}
-import resource, sys
+# The child reports its CPU time (user + system) and its peak resident set size in bytes. On
+# Linux the peak is VmHWM: ru_maxrss would include the parent's memory, because subprocess
+# starts children with vfork and the kernel carries the high-water mark across exec.
+_CHILD = """import resource, sys
+{statement}
+usage = resource.getrusage(resource.RUSAGE_SELF)
 if sys.platform == "linux":
     with open("/proc/self/status") as status:
         line = next(line for line in status if line.startswith("VmHWM:"))
-    print(int(line.split()[1]) * 1024)
+    peak = int(line.split()[1]) * 1024
 else:
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(rss if sys.platform == "darwin" else rss * 1024)
+    peak = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
+print(usage.ru_utime + usage.ru_stime, peak)
 """
-TARGETS = {
-    "python -c pass": "pass",
-    "import xaccess": "import xaccess",
-    "import boto3": "import boto3",
-}
+
+BASELINE = "pass"
+PEER = "import boto3"
+TARGETS = (
+    BASELINE,
+    "import xaccess",
+    "from xaccess import PolicyDocument",
+    "from xaccess import ThirdPartyGrant",
+    "import awacs.aws",
+    PEER,
+)
 
 
 def _sample(statement: str) -> tuple[float, int]:
-    """Run one fresh interpreter; return its wall time in seconds and peak RSS in bytes."""
-    started = time.perf_counter()
+    """Run one fresh interpreter; return its CPU time in seconds and peak RSS in bytes."""
     completed = subprocess.run(
         [sys.executable, "-I", "-c", _CHILD.format(statement=statement)],
         capture_output=True,
         text=True,
         check=True,
     )
-    elapsed = time.perf_counter() - started
-    return elapsed, int(completed.stdout.strip())
+    cpu, peak = completed.stdout.split()
+    return float(cpu), int(peak)
 
 
 def measure(runs: int) -> dict[str, tuple[float, float]]:
-    """Median wall time (s) and median peak RSS (bytes) per target over `runs` samples."""
-    for statement in TARGETS.values():  # warm the file system cache
+    """Median CPU time (s) and median peak RSS (bytes) per statement over ``runs`` samples."""
+    for statement in TARGETS:  # warm the file system cache alike
         _sample(statement)
-    times: dict[str, list[float]] = {label: [] for label in TARGETS}
-    rss: dict[str, list[int]] = {label: [] for label in TARGETS}
+    cpu: dict[str, list[float]] = {statement: [] for statement in TARGETS}
+    rss: dict[str, list[int]] = {statement: [] for statement in TARGETS}
     for _ in range(runs):
-        for label, statement in TARGETS.items():
-            elapsed, peak = _sample(statement)
-            times[label].append(elapsed)
-            rss[label].append(peak)
-    return {
-        label: (statistics.median(times[label]), statistics.median(rss[label])) for label in TARGETS
-    }
+        for statement in TARGETS:
+            seconds, peak = _sample(statement)
+            cpu[statement].append(seconds)
+            rss[statement].append(peak)
+    return {s: (statistics.median(cpu[s]), statistics.median(rss[s])) for s in TARGETS}
 
 
 def run(quick: bool) -> None:
-    """Print the import cost of xaccess and boto3 and their ratio."""
+    """Print each statement's import cost and its ratio to ``import boto3``."""
     runs = QUICK_RUNS if quick else RUNS
     results = measure(runs)
-    base_time, base_rss = results["python -c pass"]
+    base_cpu, base_rss = results[BASELINE]
+    peer_cpu = results[PEER][0] - base_cpu
     mib = 1024 * 1024
-    print(f"   {runs} samples each; interpreter start-up subtracted from wall times")
-    print(
-        f"   {'python -c pass':<16} {base_time * 1000:8.1f} ms start-up {base_rss / mib:8.1f} MiB"
-    )
-    net: dict[str, float] = {}
-    for label in ("import xaccess", "import boto3"):
-        wall, peak = results[label]
-        net[label] = wall - base_time
-        print(
-            f"   {label:<16} {net[label] * 1000:+8.1f} ms          "
-            f"{peak / mib:8.1f} MiB ({(peak - base_rss) / mib:+.1f} MiB)"
-        )
-    xaccess_net, boto3_net = net["import xaccess"], net["import boto3"]
-    if xaccess_net > 0:
-        print(f"   import boto3 takes {boto3_net / xaccess_net:.1f}x as long as import xaccess")
-    else:
-        print("   import xaccess is below the resolution of this measurement")
+    print(f"   {runs} samples each; a bare interpreter's cost is subtracted")
+    print(f"   {'statement':<38} {'CPU ms':>8} {'x boto3':>8} {'+MiB':>7}")
+    for statement in TARGETS[1:]:
+        seconds, peak = results[statement]
+        net = seconds - base_cpu
+        ratio = net / peer_cpu if peer_cpu > 0 else float("nan")
+        print(f"   {statement:<38} {net * 1000:8.1f} {ratio:8.2f}x {(peak - base_rss) / mib:+7.1f}")
+    print("   (ratios below 1 mean cheaper than import boto3; CPU-time resolution is ~1 ms)")

@@ -134,3 +134,19 @@ def test_public_names_outside_the_aws_shell_load_no_boto3() -> None:
             lazy_offenders.append((name, module, loaded[:3]))
 
     assert [] == lazy_offenders
+
+
+def test_import_xaccess_loads_only_the_errors() -> None:
+    """`import xaccess` loads the errors and no other xaccess module, nor attrs or logging."""
+    loaded = _run(
+        """
+        import json, sys
+        before = set(sys.modules)
+        import xaccess
+        print(json.dumps(sorted(set(sys.modules) - before)))
+        """
+    )
+
+    assert ["xaccess", "xaccess.errors"] == [name for name in loaded if name.startswith("xaccess")]
+    for heavy in ("attr", "attrs", "logging", "secrets", "decimal", "json"):
+        assert heavy not in loaded

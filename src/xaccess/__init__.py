@@ -1,13 +1,12 @@
 """xaccess: IAM roles for third-party access with an external ID, correct by construction.
 
-Importing :mod:`xaccess` is cheap: the policy model, identifiers and evaluation
-are pure Python and never import boto3. The AWS layer is loaded only when one of
-its names is first used.
+Importing :mod:`xaccess` is cheap: it loads the error classes and nothing else. Every other
+public name is loaded the first time it is used, so a program that only renders policy
+documents never loads the evaluator, the grant builder or boto3.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any
 
 from xaccess.errors import (
@@ -23,32 +22,6 @@ from xaccess.errors import (
     ValidationError,
     XAccessError,
 )
-from xaccess.grant import Handoff, NamedPolicy, ThirdPartyGrant
-from xaccess.identifiers import (
-    PARTITIONS,
-    Arn,
-    AssumedRoleArn,
-    RoleArn,
-    Tag,
-    account_root_arn,
-    new_external_id,
-)
-from xaccess.policy import (
-    INLINE_POLICIES_SIZE_QUOTA,
-    MANAGED_POLICY_SIZE_QUOTA,
-    TRUST_POLICY_SIZE_QUOTA,
-    Condition,
-    Decision,
-    Outcome,
-    PolicyDocument,
-    Principal,
-    Request,
-    Statement,
-    evaluate,
-)
-
-# A library leaves logging output to the application (all loggers are "xaccess.*").
-logging.getLogger("xaccess").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from xaccess.aws.assume import (
@@ -65,12 +38,59 @@ if TYPE_CHECKING:
         RevokeResult,
         revoke,
     )
+    from xaccess.grant import Handoff, NamedPolicy, ThirdPartyGrant
+    from xaccess.identifiers import (
+        PARTITIONS,
+        Arn,
+        AssumedRoleArn,
+        RoleArn,
+        Tag,
+        account_root_arn,
+        new_external_id,
+    )
+    from xaccess.limits import (
+        INLINE_POLICIES_SIZE_QUOTA,
+        MANAGED_POLICY_SIZE_QUOTA,
+        TRUST_POLICY_SIZE_QUOTA,
+    )
+    from xaccess.policy import (
+        Condition,
+        Decision,
+        Outcome,
+        PolicyDocument,
+        Principal,
+        Request,
+        Statement,
+        evaluate,
+    )
     from xaccess.rolespec import RoleSpec
 
-# Names served on first use, so that ``import xaccess`` stays cheap: the AWS layer
-# (which imports boto3), the provisioning spec (needed only next to it) and the package
-# version (importlib.metadata is slow to load).
+# Every public name but the errors is served on first use (PEP 562), so that ``import xaccess``
+# costs next to nothing: a page that only renders a trust policy loads the policy model and
+# identifiers, not the evaluator, the grant builder or the AWS layer (which imports boto3).
+# The package version is looked up on first use too (importlib.metadata is slow to load).
 _LAZY: dict[str, str] = {
+    "INLINE_POLICIES_SIZE_QUOTA": "xaccess.limits",
+    "MANAGED_POLICY_SIZE_QUOTA": "xaccess.limits",
+    "TRUST_POLICY_SIZE_QUOTA": "xaccess.limits",
+    "PARTITIONS": "xaccess.identifiers",
+    "Arn": "xaccess.identifiers",
+    "AssumedRoleArn": "xaccess.identifiers",
+    "RoleArn": "xaccess.identifiers",
+    "Tag": "xaccess.identifiers",
+    "account_root_arn": "xaccess.identifiers",
+    "new_external_id": "xaccess.identifiers",
+    "Condition": "xaccess.policy",
+    "PolicyDocument": "xaccess.policy",
+    "Principal": "xaccess.policy",
+    "Statement": "xaccess.policy",
+    "Decision": "xaccess.policy",
+    "Outcome": "xaccess.policy",
+    "Request": "xaccess.policy",
+    "evaluate": "xaccess.policy",
+    "Handoff": "xaccess.grant",
+    "NamedPolicy": "xaccess.grant",
+    "ThirdPartyGrant": "xaccess.grant",
     "AssumeRoleClient": "xaccess.aws.assume",
     "Plan": "xaccess.aws.provisioning",
     "ProvisionedRole": "xaccess.aws.provisioning",
