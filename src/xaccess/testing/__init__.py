@@ -15,7 +15,9 @@ is first authorized the way AWS does it:
   account root, so the default identity cannot be the root);
 * the role's trust policy, and where AWS requires it the caller's identity policies, are
   evaluated by :func:`xaccess.policy.evaluate` with the request context AWS builds
-  (``sts:ExternalId``, ``sts:RoleSessionName``, session tags, source identity, ...); session tags
+  (``sts:ExternalId``, ``sts:RoleSessionName``, session tags, source identity, and the global
+  keys every request carries: ``aws:SecureTransport``, ``aws:SourceIp`` -- both chosen with
+  :func:`strict_sts` --, the time, the region, ``aws:userid``, ...); session tags
   and a source identity (also one carried on along a role chain, which cannot change) need
   ``sts:TagSession`` and ``sts:SetSourceIdentity``; transitive session tags pass on along the
   chain and cannot be overridden; a role or user ARN in the trust policy names only the role or

@@ -15,7 +15,7 @@ import attrs
 from xaccess import limits
 from xaccess.testing._attempt import AssumeRoleAttempt
 from xaccess.testing._callers import Caller, Role, Unauthenticated, find_role, identify_caller
-from xaccess.testing._context import new_source_identity, request_context
+from xaccess.testing._context import Network, new_source_identity, request_context
 from xaccess.testing._memory import SessionFacts
 from xaccess.testing._request import (
     ASSUME_ROLE,
@@ -52,13 +52,15 @@ class _Verdict:
     reason: str
 
 
-def judge(request: AssumeRoleRequest) -> tuple[AssumeRoleAttempt, SessionFacts | None]:
+def judge(
+    request: AssumeRoleRequest, network: Network
+) -> tuple[AssumeRoleAttempt, SessionFacts | None]:
     """Decide a request; when allowed, also say what the new session carries."""
     try:
         caller = identify_caller(request)
     except Unauthenticated as refusal:
         return _unauthenticated(request, refusal), None
-    attempt = _decide(request, caller)
+    attempt = _decide(request, caller, network)
     if not attempt.allowed:
         return attempt, None
     transitive = {key.lower() for key in request.transitive_tag_keys}
@@ -90,8 +92,8 @@ def _unauthenticated(request: AssumeRoleRequest, refusal: Unauthenticated) -> As
     )
 
 
-def _decide(request: AssumeRoleRequest, caller: Caller) -> AssumeRoleAttempt:
-    context = request_context(request, caller)
+def _decide(request: AssumeRoleRequest, caller: Caller, network: Network) -> AssumeRoleAttempt:
+    context = request_context(request, caller, network)
     decisions: list[Decision] = []
 
     def outcome(

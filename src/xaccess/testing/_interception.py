@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 from xml.sax.saxutils import escape
 
 from xaccess.testing._authorization import judge
+from xaccess.testing._context import Network
 from xaccess.testing._memory import MEMORY
 from xaccess.testing._moto import Untyped, iam_backend, require_moto
 from xaccess.testing._request import AssumeRoleRequest
@@ -110,11 +111,13 @@ class _Interceptor:
                 raise RuntimeError("the strict STS interception was never installed")
             return self._originals[name]
 
-    def snapshot(self) -> tuple[Callable[..., Any], list[StrictSTS]]:
+    def snapshot(self) -> tuple[Callable[..., Any], list[StrictSTS], Network]:
+        """moto's handler, the active instances (each once), and the network of the innermost."""
         original = self.original("assume_role")
         with self._lock:
             unique = list({id(strict): strict for strict in self._active}.values())
-            return original, unique
+            network = self._active[-1].network if self._active else Network()
+            return original, unique, network
 
 
 INTERCEPTOR: Final = _Interceptor()
@@ -122,11 +125,11 @@ INTERCEPTOR: Final = _Interceptor()
 
 def strict_assume_role(response: Untyped) -> Untyped:
     """Stand in for moto's ``TokenResponse.assume_role``: authorize, then defer to moto."""
-    original, listeners = INTERCEPTOR.snapshot()
+    original, listeners, network = INTERCEPTOR.snapshot()
     if not listeners:
         return original(response)
     request = AssumeRoleRequest.from_response(response)
-    attempt, facts = judge(request)
+    attempt, facts = judge(request, network)
     for strict in listeners:
         strict._record(attempt)
     if attempt.error_code is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from xaccess.testing._context import DEFAULT_SOURCE_IP, Network
 from xaccess.testing._interception import INTERCEPTOR
 
 if TYPE_CHECKING:
@@ -24,7 +25,10 @@ class StrictSTS:
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self, *, source_ip: str = DEFAULT_SOURCE_IP, secure_transport: bool = True
+    ) -> None:
+        self._network = Network(source_ip=source_ip, secure_transport=secure_transport)
         self._lock = threading.Lock()
         self._attempts: list[AssumeRoleAttempt] = []
         self._depth = 0
@@ -47,6 +51,14 @@ class StrictSTS:
 
     def __repr__(self) -> str:
         return f"<StrictSTS active={self.active} attempts={len(self.attempts)}>"
+
+    @property
+    def network(self) -> Network:
+        """Where requests come from while this is the innermost active instance.
+
+        .. versionadded:: 0.1.0
+        """
+        return self._network
 
     @property
     def active(self) -> bool:
@@ -95,12 +107,21 @@ class StrictSTS:
             self._attempts.append(attempt)
 
 
-def strict_sts() -> StrictSTS:
+def strict_sts(*, source_ip: str = DEFAULT_SOURCE_IP, secure_transport: bool = True) -> StrictSTS:
     """Return a :class:`StrictSTS`: use it as ``with strict_sts() as sts:``.
 
     Inside the block, ``sts:AssumeRole`` requests served by moto in this process (in-process
     ``moto.mock_aws()`` or a ``ThreadedMotoServer``) are authorized as AWS authorizes them; see
     the module documentation for the rules. Start moto yourself; the order does not matter.
+
+    Every request carries the global condition keys AWS adds. ``aws:SourceIp`` is
+    ``source_ip`` and ``aws:SecureTransport`` is ``secure_transport``: true by default,
+    because every SDK reaches AWS over HTTPS, even when the test reaches moto over plain
+    HTTP. When instances are nested, the one entered last decides both.
+
+    Args:
+        source_ip: The caller's IPv4 or IPv6 address, as AWS would see it.
+        secure_transport: Whether requests count as sent over TLS.
 
     Example:
         >>> import boto3, moto  # doctest: +SKIP
@@ -110,6 +131,10 @@ def strict_sts() -> StrictSTS:
     Returns:
         A new, not yet active, :class:`StrictSTS`.
 
+    Raises:
+        ValidationError: If ``source_ip`` is not an IP address or ``secure_transport`` is not
+            a bool.
+
     .. versionadded:: 0.1.0
     """
-    return StrictSTS()
+    return StrictSTS(source_ip=source_ip, secure_transport=secure_transport)
