@@ -9,9 +9,7 @@ import pytest
 from moto import mock_aws
 
 from tests.support import reset_moto_server
-from tests.testing.helpers import (
-    Aws,
-)
+from tests.testing.helpers import Aws
 from xaccess.testing import StrictSTS, strict_sts
 
 if TYPE_CHECKING:

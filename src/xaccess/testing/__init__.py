@@ -46,7 +46,9 @@ from __future__ import annotations
 
 from xaccess.testing._attempt import AssumeRoleAttempt
 from xaccess.testing._environment import fake_aws_environment
-from xaccess.testing._plugin import strict_sts_fixture
+
+# The pytest plugin's fixture: pytest finds it here when it loads xaccess.testing as a plugin.
+from xaccess.testing._plugin import strict_sts_fixture as strict_sts_fixture
 from xaccess.testing._sessions import PolicyInput, session_for
 from xaccess.testing._strict import StrictSTS, strict_sts
 
@@ -57,5 +59,4 @@ __all__ = [
     "fake_aws_environment",
     "session_for",
     "strict_sts",
-    "strict_sts_fixture",
 ]

@@ -92,78 +92,105 @@ def _unauthenticated(request: AssumeRoleRequest, refusal: Unauthenticated) -> As
     )
 
 
+@attrs.frozen
+class _Refusal:
+    """Why STS refuses a request: its error code and message, and our explanation."""
+
+    code: str
+    message: str
+    reason: str
+    action: str | None = None
+
+
+def _denial(request: AssumeRoleRequest, caller: Caller, action: str, reason: str) -> _Refusal:
+    message = (
+        f"User: {caller.arn} is not authorized to perform: {action} on resource: {request.role_arn}"
+    )
+    return _Refusal("AccessDenied", message, reason, action)
+
+
 def _decide(request: AssumeRoleRequest, caller: Caller, network: Network) -> AssumeRoleAttempt:
+    """Check the parameters, then authorize each action, then the duration."""
     context = request_context(request, caller, network)
     decisions: list[Decision] = []
+    refusal = _malformed(request, caller)
+    if refusal is None:
+        role, refusal = _authorized_role(request, caller, context, decisions)
+        if refusal is None and role is not None:
+            refusal = _duration_refusal(request, caller, role)
+    return AssumeRoleAttempt(
+        caller_arn=caller.arn,
+        principal_arn=caller.principal_arn,
+        role_arn=request.role_arn,
+        session_name=request.session_name,
+        external_id=request.external_id,
+        duration_seconds=request.duration_seconds,
+        allowed=refusal is None,
+        error_code=None if refusal is None else refusal.code,
+        error_message="" if refusal is None else refusal.message,
+        denied_action=None if refusal is None else refusal.action,
+        context=context,
+        decisions=tuple(decisions),
+        reason=str(decisions[0]) if refusal is None else refusal.reason,
+    )
 
-    def outcome(
-        code: str | None, message: str, reason: str, action: str | None = None
-    ) -> AssumeRoleAttempt:
-        return AssumeRoleAttempt(
-            caller_arn=caller.arn,
-            principal_arn=caller.principal_arn,
-            role_arn=request.role_arn,
-            session_name=request.session_name,
-            external_id=request.external_id,
-            duration_seconds=request.duration_seconds,
-            allowed=code is None,
-            error_code=code,
-            error_message=message,
-            denied_action=action,
-            context=context,
-            decisions=tuple(decisions),
-            reason=reason,
-        )
 
-    def denied(action: str, reason: str) -> AssumeRoleAttempt:
-        message = (
-            f"User: {caller.arn} is not authorized to perform: {action} "
-            f"on resource: {request.role_arn}"
-        )
-        return outcome("AccessDenied", message, reason, action)
-
+def _malformed(request: AssumeRoleRequest, caller: Caller) -> _Refusal | None:
+    """What STS refuses before any authorization: the API model, the ARN, transitive tags."""
     errors = parameter_errors(request)
     if errors:
-        return outcome(
+        return _Refusal(
             "ValidationError", validation_message(errors), "the request breaks the STS API model"
         )
-    match = ROLE_ARN.fullmatch(request.role_arn)
-    if match is None:
-        return outcome("ValidationError", "Request ARN is invalid", "not an IAM role ARN")
+    if ROLE_ARN.fullmatch(request.role_arn) is None:
+        return _Refusal("ValidationError", "Request ARN is invalid", "not an IAM role ARN")
     passed = {key.lower() for key, _ in request.tags}
     if any(key.lower() not in passed for key in request.transitive_tag_keys):
-        return outcome(
+        return _Refusal(
             "InvalidParameterValue",
             _TRANSITIVE_NOT_PASSED,
             "a transitive tag key is not the key of a tag passed",
         )
     if passed & {key.lower() for key, _ in caller.transitive_tags}:
-        return outcome(
+        return _Refusal(
             "InvalidParameterValue",
             _TRANSITIVE_CONFLICT,
             "a tag passed has the key of a transitive tag the calling session passes on",
         )
-    if match.group(1) != request.partition:
-        return denied(
+    return None
+
+
+def _authorized_role(
+    request: AssumeRoleRequest,
+    caller: Caller,
+    context: Mapping[str, ContextValue],
+    decisions: list[Decision],
+) -> tuple[Role | None, _Refusal | None]:
+    """Find the role and authorize every action of the request on it (``decisions`` grows)."""
+    partition = request.role_arn.split(":")[1]
+    if partition != request.partition:
+        return None, _denial(
+            request,
+            caller,
             ASSUME_ROLE,
-            f"the role is in partition {match.group(1)!r}, the request in "
+            f"the role is in partition {partition!r}, the request in "
             f"{request.partition!r}: STS does not assume roles across partitions",
         )
     role, _ = find_role(request.role_arn)
     if role is None:
-        return denied(ASSUME_ROLE, "the role does not exist in moto's IAM")
+        return None, _denial(request, caller, ASSUME_ROLE, "the role does not exist in moto's IAM")
     if caller.defunct is not None:
-        return denied(ASSUME_ROLE, caller.defunct)
+        return role, _denial(request, caller, ASSUME_ROLE, caller.defunct)
     trust = trust_document(role)
     if isinstance(trust, str):
-        return denied(ASSUME_ROLE, trust)
+        return role, _denial(request, caller, ASSUME_ROLE, trust)
     source_identity = new_source_identity(request, caller)
     if caller.source_identity is not None and source_identity != caller.source_identity:
-        return denied(
-            SET_SOURCE_IDENTITY,
+        reason = (
             f"the calling session's source identity {caller.source_identity!r} cannot be "
-            "changed along a role chain",
+            "changed along a role chain"
         )
+        return role, _denial(request, caller, SET_SOURCE_IDENTITY, reason)
     actions = [ASSUME_ROLE]
     if request.tags:
         actions.append(TAG_SESSION)
@@ -173,22 +200,27 @@ def _decide(request: AssumeRoleRequest, caller: Caller, network: Network) -> Ass
         verdict = _authorize(caller, role, trust, action, context)
         decisions.extend(verdict.decisions)
         if not verdict.allowed:
-            return denied(action, verdict.reason)
+            return role, _denial(request, caller, action, verdict.reason)
+    return role, None
+
+
+def _duration_refusal(request: AssumeRoleRequest, caller: Caller, role: Role) -> _Refusal | None:
+    """``DurationSeconds`` above the role's maximum, or above one hour when chaining roles."""
     duration = request.duration_seconds or limits.DEFAULT_DURATION
     if duration > role.max_session_duration:
-        return outcome(
+        return _Refusal(
             "ValidationError",
             "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
             f"{duration} s is above the role's MaxSessionDuration of {role.max_session_duration} s",
         )
     if caller.kind == "assumed-role" and duration > limits.MAX_CHAINED_DURATION:
-        return outcome(
+        return _Refusal(
             "ValidationError",
             "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed "
             "by role chaining.",
             f"{duration} s is above the {limits.MAX_CHAINED_DURATION} s limit of role chaining",
         )
-    return outcome(None, "", str(decisions[0]))
+    return None
 
 
 def _parse_policies(texts: tuple[str, ...]) -> list[PolicyDocument]:

@@ -135,66 +135,51 @@ def _parse_query(querystring: Mapping[str, Any]) -> dict[str, Any]:
     return params
 
 
+_STRING_RULES: Final = (
+    # (API field, request attribute, shortest, longest, pattern); for the source identity STS
+    # applies the API model's bound, not the shorter documented one.
+    ("roleSessionName", "session_name", limits.MIN_SESSION_NAME, limits.MAX_SESSION_NAME,
+     _SESSION_NAME),
+    ("externalId", "external_id", limits.MIN_EXTERNAL_ID, limits.MAX_EXTERNAL_ID, _EXTERNAL_ID),
+    ("sourceIdentity", "source_identity", limits.MIN_SOURCE_IDENTITY,
+     limits.MODEL_MAX_SOURCE_IDENTITY, _SESSION_NAME),
+)  # fmt: skip
+
+
+def _constraint(field: str, text: str, constraint: str) -> str:
+    return f"Value '{text}' at '{field}' failed to satisfy constraint: Member must {constraint}"
+
+
+def _bound(what: str, amount: int, low: int, high: int) -> str | None:
+    """The constraint ``amount`` breaks (``what`` is "length" or "value"), or ``None``."""
+    if amount < low:
+        return f"have {what} greater than or equal to {low}"
+    if amount > high:
+        return f"have {what} less than or equal to {high}"
+    return None
+
+
 def parameter_errors(request: AssumeRoleRequest) -> list[str]:
     """Check what the STS API model constrains and botocore only partly checks before sending."""
     errors: list[str] = []
-
-    def value(field: str, text: str, constraint: str) -> None:
-        errors.append(
-            f"Value '{text}' at '{field}' failed to satisfy constraint: Member must {constraint}"
-        )
-
-    def string(field: str, text: str | None, low: int, high: int, pattern: re.Pattern[str]) -> None:
+    arn_length = _bound("length", len(request.role_arn), limits.MIN_ROLE_ARN, limits.MAX_ROLE_ARN)
+    if arn_length is not None:
+        errors.append(_constraint("roleArn", request.role_arn, arn_length))
+    for field, attribute, low, high, pattern in _STRING_RULES:
+        text: str | None = getattr(request, attribute)
         if text is None:
-            return
-        if len(text) < low:
-            value(field, text, f"have length greater than or equal to {low}")
-        elif len(text) > high:
-            value(field, text, f"have length less than or equal to {high}")
+            continue
+        length = _bound("length", len(text), low, high)
+        if length is not None:
+            errors.append(_constraint(field, text, length))
         if pattern.fullmatch(text) is None:
-            value(field, text, f"satisfy regular expression pattern: {pattern.pattern}")
-
-    if not limits.MIN_ROLE_ARN <= len(request.role_arn) <= limits.MAX_ROLE_ARN:
-        bound = (
-            f"greater than or equal to {limits.MIN_ROLE_ARN}"
-            if len(request.role_arn) < limits.MIN_ROLE_ARN
-            else f"less than or equal to {limits.MAX_ROLE_ARN}"
-        )
-        value("roleArn", request.role_arn, f"have length {bound}")
-    string(
-        "roleSessionName",
-        request.session_name,
-        limits.MIN_SESSION_NAME,
-        limits.MAX_SESSION_NAME,
-        _SESSION_NAME,
-    )
-    string(
-        "externalId",
-        request.external_id,
-        limits.MIN_EXTERNAL_ID,
-        limits.MAX_EXTERNAL_ID,
-        _EXTERNAL_ID,
-    )
-    string(  # STS itself applies the API model's bound, not the documented one
-        "sourceIdentity",
-        request.source_identity,
-        limits.MIN_SOURCE_IDENTITY,
-        limits.MODEL_MAX_SOURCE_IDENTITY,
-        _SESSION_NAME,
-    )
+            rule = f"satisfy regular expression pattern: {pattern.pattern}"
+            errors.append(_constraint(field, text, rule))
     if request.duration_seconds is not None:
-        if request.duration_seconds < limits.MIN_DURATION:
-            value(
-                "durationSeconds",
-                str(request.duration_seconds),
-                f"have value greater than or equal to {limits.MIN_DURATION}",
-            )
-        elif request.duration_seconds > limits.MAX_DURATION:
-            value(
-                "durationSeconds",
-                str(request.duration_seconds),
-                f"have value less than or equal to {limits.MAX_DURATION}",
-            )
+        duration = request.duration_seconds
+        value = _bound("value", duration, limits.MIN_DURATION, limits.MAX_DURATION)
+        if value is not None:
+            errors.append(_constraint("durationSeconds", str(duration), value))
     if len({key.lower() for key, _ in request.tags}) < len(request.tags):
         errors.append("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
     if len(request.tags) > limits.MAX_SESSION_TAGS:
@@ -206,5 +191,6 @@ def parameter_errors(request: AssumeRoleRequest) -> list[str]:
 
 
 def validation_message(errors: list[str]) -> str:
+    """The message of STS's ``ValidationError`` for these errors."""
     plural = "" if len(errors) == 1 else "s"
     return f"{len(errors)} validation error{plural} detected: " + "; ".join(errors)

@@ -108,16 +108,10 @@ def session_for(
 
     .. versionadded:: 0.1.0
     """
-    from xaccess.identifiers import (  # noqa: PLC0415
-        Arn,
-        AssumedRoleArn,
-        RoleArn,
-        principal_kind,
-        validate_session_name,
-    )
+    from xaccess.identifiers import Arn, principal_kind, validate_session_name  # noqa: PLC0415
 
     kind = principal_kind(principal_arn, field="principal_arn")
-    arn = Arn.parse(principal_arn, field="principal_arn")
+    account = Arn.parse(principal_arn, field="principal_arn").account
     if kind == "federated-user":
         raise ValidationError(
             "principal_arn", "federated-user sessions are not supported; use a role or a user"
@@ -135,33 +129,34 @@ def session_for(
             "endpoint_url of a moto server"
         )
     if kind == "root":
+        credentials: tuple[str, str, str | None] = (FAKE_SECRET, FAKE_SECRET, None)
         return _new_session(
             region_name=region_name,
             endpoint_url=endpoint_url,
-            credentials=(FAKE_SECRET, FAKE_SECRET, None),
-            account=arn.account,
+            credentials=credentials,
+            account=account,
         )
-    iam = _administrator_client("iam", arn.account, region_name, endpoint_url)
+    iam = _administrator_client("iam", account, region_name, endpoint_url)
     if kind == "user":
-        path, _, name = arn.resource_id.rpartition("/")
-        access_key = _ensure_user(iam, f"/{path}/" if path else "/", name, policies)
-        return _new_session(
-            region_name=region_name,
-            endpoint_url=endpoint_url,
-            credentials=(access_key, FAKE_SECRET, None),
-        )
-    if kind == "assumed-role":
+        credentials = (_ensure_user(iam, principal_arn, policies), FAKE_SECRET, None)
+    else:
+        role_arn, session_name = _ensure_role_of(iam, principal_arn, session_name, policies)
+        credentials = _issue_role_credentials(role_arn, session_name, account, region_name)
+    return _new_session(region_name=region_name, endpoint_url=endpoint_url, credentials=credentials)
+
+
+def _ensure_role_of(
+    iam: Untyped, principal_arn: str, session_name: str, policies: Mapping[str, PolicyInput] | None
+) -> tuple[str, str]:
+    """Create the role of a role or assumed-role ARN unless it exists: its ARN, session name."""
+    from xaccess.identifiers import AssumedRoleArn, RoleArn, principal_kind  # noqa: PLC0415
+
+    if principal_kind(principal_arn, field="principal_arn") == "assumed-role":
         session = AssumedRoleArn.parse(principal_arn, field="principal_arn")
         role_arn = _ensure_role(iam, None, session.role_name, str(session.role_arn()), policies)
-        session_name = session.session_name
-    else:
-        role = RoleArn.parse(principal_arn, field="principal_arn")
-        role_arn = _ensure_role(iam, role.path, role.name, str(role), policies)
-    return _new_session(
-        region_name=region_name,
-        endpoint_url=endpoint_url,
-        credentials=_issue_role_credentials(role_arn, session_name, arn.account, region_name),
-    )
+        return role_arn, session.session_name
+    role = RoleArn.parse(principal_arn, field="principal_arn")
+    return _ensure_role(iam, role.path, role.name, str(role), policies), session_name
 
 
 def _moto_in_process() -> bool:
@@ -243,11 +238,14 @@ def _ensure_role(
     return actual
 
 
-def _ensure_user(
-    iam: Untyped, path: str, name: str, policies: Mapping[str, PolicyInput] | None
-) -> str:
+def _ensure_user(iam: Untyped, user_arn: str, policies: Mapping[str, PolicyInput] | None) -> str:
     """Create the user unless it exists; put its policies; return one of its access key IDs."""
     from botocore.exceptions import ClientError  # noqa: PLC0415
+
+    from xaccess.identifiers import Arn  # noqa: PLC0415
+
+    folder, _, name = Arn.parse(user_arn, field="principal_arn").resource_id.rpartition("/")
+    path = f"/{folder}/" if folder else "/"
 
     try:
         user = iam.get_user(UserName=name)["User"]
