@@ -23,8 +23,7 @@ def aws(request: pytest.FixtureRequest, fake_env: None) -> Iterator[Aws]:
         with mock_aws():  # it resets boto3.DEFAULT_SESSION on exit
             yield Aws(endpoint_url=None)
     else:
-        endpoint_url: str = request.getfixturevalue("moto_server")
-        reset_moto_server(endpoint_url)
+        endpoint_url: str = request.getfixturevalue("moto_endpoint")  # emptied for this test
         monkeypatch = request.getfixturevalue("monkeypatch")
         monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
         yield Aws(endpoint_url=endpoint_url)

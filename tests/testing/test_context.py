@@ -94,6 +94,22 @@ def test_the_context_carries_every_global_key(in_process: Aws) -> None:
     assert current == context["aws:CurrentTime"]
 
 
+def test_a_role_session_brings_its_token_issue_time(in_process: Aws) -> None:
+    """A caller with temporary credentials carries aws:TokenIssueTime; an IAM user does not."""
+    in_process.create_role(trust_policy())
+    in_process.iam().create_user(UserName="ci")
+    with strict_sts() as strict:
+        in_process.assume(in_process.act_as(VENDOR_ROLE), ExternalId=EXTERNAL_ID)
+        with pytest.raises(ClientError):
+            in_process.assume(in_process.act_as(f"arn:aws:iam::{CUSTOMER}:user/ci"))
+    session, user = (attempt.context for attempt in strict.attempts)
+    issued = session["aws:TokenIssueTime"]
+    assert isinstance(issued, str)
+    age = dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(issued.replace("Z", "+00:00"))
+    assert dt.timedelta(0) <= age < dt.timedelta(minutes=5)
+    assert "aws:TokenIssueTime" not in user
+
+
 def test_tests_choose_the_callers_source_ip(aws: Aws) -> None:
     """A trust statement on aws:SourceIp admits only callers from its ranges."""
     office = {"IpAddress": {"aws:SourceIp": "198.51.100.0/24"}}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import attrs
 import pytest
@@ -146,3 +147,18 @@ def test_session_clients_default_to_the_endpoint(fake_env: None, moto_server: st
     elsewhere = "http://127.0.0.1:9"
     assert elsewhere == session.client("sts", endpoint_url=elsewhere).meta.endpoint_url
     reset_moto_server(moto_server)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        pytest.param({"region_name": None}, "region_name", id="region"),
+        pytest.param({"endpoint_url": b"http://127.0.0.1"}, "endpoint_url", id="endpoint"),
+    ],
+)
+def test_session_for_rejects_settings_that_are_not_strings(
+    in_process: Aws, arguments: dict[str, Any], field: str
+) -> None:
+    """A region or endpoint URL that is not a str is a ValidationError naming it."""
+    with pytest.raises(ValidationError, match=field):
+        session_for(VENDOR_ROLE, **arguments)

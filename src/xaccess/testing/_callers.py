@@ -48,6 +48,7 @@ class Caller:
     source_identity: str | None
     transitive_tags: tuple[tuple[str, str], ...] = ()
     defunct: str | None = None  # why a session has no permissions left (its role is gone)
+    token_issue_time: str | None = None  # when a session's credentials were issued (UTC)
 
 
 class Unauthenticated(Exception):
@@ -267,4 +268,5 @@ def _session_caller(request: AssumeRoleRequest, account: str, access_key: Untype
         source_identity=None if facts is None else facts.source_identity,
         transitive_tags=() if facts is None else facts.transitive_tags,
         defunct=defunct,
+        token_issue_time=access_key.create_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )

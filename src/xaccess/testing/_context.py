@@ -56,7 +56,8 @@ def request_context(
 
     Besides the keys of ``AssumeRole`` itself, every request carries the global keys AWS
     always adds: ``aws:SecureTransport``, ``aws:SourceIp`` (no VPC endpoint is modelled),
-    the time, the region, who is calling, and that no AWS service calls or calls on its behalf.
+    the time, the region, who is calling, and that no AWS service calls or calls on its behalf;
+    a caller with temporary credentials (a role session) also brings ``aws:TokenIssueTime``.
     """
     now = datetime.datetime.now(datetime.UTC)
     context: dict[str, ContextValue] = {
@@ -73,6 +74,8 @@ def request_context(
         "aws:EpochTime": int(now.timestamp()),
         "sts:RoleSessionName": request.session_name,
     }
+    if caller.token_issue_time is not None:  # temporary credentials only
+        context["aws:TokenIssueTime"] = caller.token_issue_time
     if caller.username is not None:
         context["aws:username"] = caller.username
     for key, value in caller.tags:

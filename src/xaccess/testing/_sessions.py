@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias
 
 from xaccess import limits
+from xaccess._validate import check_str
 from xaccess.errors import ValidationError
 from xaccess.testing._moto import Untyped, require_moto
 from xaccess.testing._request import ASSUME_ROLE, SET_SOURCE_IDENTITY, TAG_SESSION
@@ -102,7 +103,8 @@ def session_for(
 
     Raises:
         ValidationError: If ``principal_arn`` is not a role, assumed-role, user or root ARN, if
-            ``policies`` is given for a root, or if ``session_name`` is invalid.
+            ``policies`` is given for a root, if ``session_name`` is invalid, or if
+            ``region_name`` or ``endpoint_url`` is not a string.
         RuntimeError: If ``endpoint_url`` is ``None`` and ``mock_aws()`` is not active (the
             session would reach AWS itself).
 
@@ -110,6 +112,9 @@ def session_for(
     """
     from xaccess.identifiers import Arn, principal_kind, validate_session_name  # noqa: PLC0415
 
+    region_name = check_str(region_name, "region_name")
+    if endpoint_url is not None:
+        endpoint_url = check_str(endpoint_url, "endpoint_url")
     kind = principal_kind(principal_arn, field="principal_arn")
     account = Arn.parse(principal_arn, field="principal_arn").account
     if kind == "federated-user":
