@@ -6,17 +6,23 @@ A trust policy statement conditioned only on such keys (``aws:SecureTransport``,
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
+from ipaddress import IPv4Address, ip_network
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.support import FakeClock
 from tests.testing.helpers import (
     CUSTOMER,
     EXTERNAL_ID,
     ROLE_ARN,
+    ROLE_NAME,
     VENDOR,
     VENDOR_ROLE,
     Aws,
@@ -173,3 +179,35 @@ def test_verify_reports_a_role_open_through_a_global_key_statement(aws: Aws) -> 
     with strict_sts():
         report = client.verify()
     assert (False, True) == (report.ok, report.confused_deputy)
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    address=st.ip_addresses(v=4),
+    prefix=st.integers(min_value=8, max_value=32),
+    outsider=st.ip_addresses(v=4),
+    inside=st.booleans(),
+    offset=st.integers(min_value=0, max_value=2**32 - 1),
+)
+def test_a_source_ip_statement_admits_exactly_its_network(
+    in_process: Aws,
+    address: IPv4Address,
+    prefix: int,
+    outsider: IPv4Address,
+    inside: bool,
+    offset: int,
+) -> None:
+    """For every network and caller address, a trust statement on aws:SourceIp alone admits the
+    vendor without the external ID exactly when the caller's address is in the network."""
+    network = ip_network(f"{address}/{prefix}", strict=False)
+    caller = network[offset % network.num_addresses] if inside else outsider
+    trust = trust_policy(extra=[open_statement({"IpAddress": {"aws:SourceIp": str(network)}})])
+    iam = in_process.iam()
+    if not iam.list_roles()["Roles"]:
+        in_process.create_role(trust)
+    else:
+        iam.update_assume_role_policy(RoleName=ROLE_NAME, PolicyDocument=json.dumps(trust))
+    vendor = in_process.act_as(VENDOR_ROLE)
+    with strict_sts(source_ip=str(caller)) as strict, contextlib.suppress(ClientError):
+        in_process.assume(vendor)
+    assert [caller in network] == [attempt.allowed for attempt in strict.attempts]
