@@ -1,18 +1,23 @@
-"""Run the Python examples in README.md and docs/**/*.md.
+"""Run the Python examples in README.md and docs/**/*.md, with Sybil.
 
-Every fenced block tagged ``python`` runs, in order, in one namespace per file, so a
-later block can use the names an earlier one defined. Blocks tagged anything else
-(``console``, ``bash``, ``json``, ``text``...) are not run. Three markers, all HTML
-comments and so invisible in rendered pages, adjust this:
+Sybil lexes the fenced blocks and evaluates the examples in one namespace per file, so a
+later block can use the names an earlier one defined. Blocks tagged ``python`` (or ``py``,
+``python3``) run, in order; blocks tagged anything else (``console``, ``bash``, ``json``,
+``text``...) do not. Three markers, all HTML comments and so invisible in rendered pages,
+adjust this:
 
 - ``<!-- no-run -->`` on the line right before a fence skips that one block;
 - ``<!-- xaccess-doc: mock_aws -->`` among the comments at the top of a file runs
   its blocks inside ``moto.mock_aws()`` with fake credentials and AWS managed
   policies loaded;
-- a ``text`` block that follows a python block and starts with the line ``# output``
-  holds what that python block must print, compared exactly (trailing newlines aside).
+- a ``text`` block that follows a python block (nothing but blank lines between) and
+  starts with the line ``# output`` holds what that python block must print, compared
+  exactly (trailing newlines aside).
 
-Each file is one test; a failure names the file and the line where the block starts.
+Sybil's own skip and output conventions would need other markers in every page; these
+three are expressed as a Sybil parser (:func:`parse_examples`) and an evaluator
+(:func:`evaluate_example`) instead. Each file is one test; a failure names the file and
+the line where the block starts.
 """
 
 from __future__ import annotations
@@ -24,14 +29,18 @@ import shlex
 import sys
 import traceback
 import types
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from sybil import Document, Example, Lexeme, Region
+from sybil.example import SybilFailure
+from sybil.parsers.markdown.lexers import FencedCodeBlockLexer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from re import Match
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -43,42 +52,97 @@ OUTPUT_HEADER = "# output"
 OPTIONS_MARKER = re.compile(r"<!--\s*xaccess-doc:\s*(?P<options>[^>]*?)\s*-->")
 KNOWN_OPTIONS = frozenset({"mock_aws"})
 
-_OPENING_FENCE = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)")
-
 
 class MarkdownError(ValueError):
     """A Markdown file cannot be split into blocks reliably."""
 
 
 @dataclass(frozen=True)
-class Block:
-    """One fenced code block of a Markdown file."""
+class Snippet:
+    """What a python block holds: its code, whether it runs, and what it must print."""
 
-    tag: str
-    line: int  # 1-based line number of the first line inside the fence
-    source: str
+    source: Lexeme
     run: bool = True
     expected_output: str | None = None
 
 
-@dataclass(frozen=True)
-class Document:
-    """The fenced blocks and file-level options of one Markdown file."""
+class _ClosedFenceLexer(FencedCodeBlockLexer):
+    """Sybil's fenced-block lexer, for every info string, refusing a fence never closed."""
 
-    name: str
-    blocks: tuple[Block, ...]
-    options: frozenset[str]
+    def __init__(self) -> None:
+        super().__init__(language=r"[^\n]*")
 
-    @property
-    def examples(self) -> tuple[Block, ...]:
-        """The python blocks, in file order."""
-        return tuple(block for block in self.blocks if block.tag in PYTHON_TAGS)
+    def make_region(
+        self, opening: Match[str], document: Document, closing: Match[str] | None
+    ) -> Region | None:
+        if closing is None:
+            line = document.text.count("\n", 0, opening.start()) + 1
+            fence = opening.group("fence")
+            msg = f"{document.path}:{line}: the code fence {fence} opened here is never closed"
+            raise MarkdownError(msg)
+        return super().make_region(opening, document, closing)
 
 
-def _options(lines: list[str], name: str) -> frozenset[str]:
+def fenced_blocks(document: Document) -> list[Region]:
+    """Every top-level fenced block, in file order (a fence inside a longer one is text)."""
+    blocks: list[Region] = []
+    for region in sorted(_ClosedFenceLexer()(document), key=lambda region: region.start):
+        if blocks and region.start < blocks[-1].end:
+            continue
+        blocks.append(region)
+    return blocks
+
+
+def _tag(region: Region) -> str:
+    info = str(region.lexemes["language"]).strip()
+    return info.split()[0].lower() if info else ""
+
+
+def _expected_output(document: Document, block: Region, following: Region | None) -> str | None:
+    """The ``# output`` block right after ``block``, if there is one."""
+    if following is None or _tag(following) != "text":
+        return None
+    if document.text[block.end : following.start].strip():
+        return None
+    source = str(following.lexemes["source"])
+    if not source.startswith(OUTPUT_HEADER + "\n"):
+        return None
+    return source[len(OUTPUT_HEADER) + 1 :]
+
+
+def _marked_no_run(document: Document, block: Region) -> bool:
+    before = document.text[: block.start].rstrip("\n").rsplit("\n", 1)[-1]
+    return before.strip() == NO_RUN
+
+
+def parse_examples(document: Document) -> Iterator[Region]:
+    """The Sybil parser: a region per python block, with its run flag and expected output.
+
+    Raises:
+        MarkdownError: An unclosed fence or an unknown ``xaccess-doc`` option.
+    """
+    options(document)
+    blocks = fenced_blocks(document)
+    for index, block in enumerate(blocks):
+        if _tag(block) not in PYTHON_TAGS:
+            continue
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        run = not _marked_no_run(document, block)
+        expected = _expected_output(document, block, following) if run else None
+        snippet = Snippet(source=block.lexemes["source"], run=run, expected_output=expected)
+        yield Region(
+            block.start,
+            block.end,
+            parsed=snippet,
+            evaluator=evaluate_example if run else None,
+            lexemes=block.lexemes,
+        )
+
+
+def options(document: Document) -> frozenset[str]:
     """Read ``xaccess-doc`` options from the HTML comments heading the file."""
-    options: set[str] = set()
-    for number, line in enumerate(lines, start=1):
+    found_options: set[str] = set()
+    for number, line in enumerate(document.text.splitlines(), start=1):
         stripped = line.strip()
         if not stripped:
             continue
@@ -89,74 +153,62 @@ def _options(lines: list[str], name: str) -> frozenset[str]:
             found = {opt.strip() for opt in match["options"].split(",") if opt.strip()}
             unknown = found - KNOWN_OPTIONS
             if unknown:
-                msg = f"{name}:{number}: unknown xaccess-doc option(s) {sorted(unknown)}"
+                msg = f"{document.path}:{number}: unknown xaccess-doc option(s) {sorted(unknown)}"
                 raise MarkdownError(msg)
-            options |= found
-    return frozenset(options)
+            found_options |= found
+    return frozenset(found_options)
 
 
-def _fenced_blocks(lines: list[str], name: str) -> Iterator[tuple[Block, int, int]]:
-    """Yield every fenced block with the indexes of its opening and closing fence lines."""
-    index = 0
-    while index < len(lines):
-        opening = _OPENING_FENCE.fullmatch(lines[index])
-        if opening is None or (opening["fence"][0] == "`" and "`" in opening["info"]):
-            index += 1
-            continue
-        fence = opening["fence"]
-        info = opening["info"].strip()
-        indent = len(opening["indent"])
-        closing = re.compile(rf"[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*")
-        start = index
-        body: list[str] = []
-        index += 1
-        while index < len(lines) and not closing.fullmatch(lines[index]):
-            line = lines[index]
-            body.append(line[min(indent, len(line) - len(line.lstrip(" \t"))) :])
-            index += 1
-        if index == len(lines):
-            msg = f"{name}:{start + 1}: the code fence {fence} opened here is never closed"
-            raise MarkdownError(msg)
-        tag = info.split()[0].lower() if info else ""
-        source = "".join(f"{line}\n" for line in body)
-        yield Block(tag=tag, line=start + 2, source=source), start, index
-        index += 1
+def evaluate_example(example: Example) -> str | None:
+    """The Sybil evaluator: run the block; with a ``# output`` block, compare what it printed.
+
+    Returns:
+        ``None`` when the block ran (and printed what it claims), else what went wrong.
+    """
+    snippet: Snippet = example.parsed
+    # Leading newlines make tracebacks point at the Markdown file's own lines.
+    source = "\n" * example.line + str(snippet.source)
+    code = compile(source, example.path, "exec", dont_inherit=True)
+    printed = io.StringIO()
+    capture = (
+        contextlib.redirect_stdout(printed)
+        if snippet.expected_output is not None
+        else contextlib.nullcontext()
+    )
+    with capture:
+        exec(code, example.namespace)  # noqa: S102 - running the examples is the point
+    if snippet.expected_output is None:
+        return None
+    actual = printed.getvalue().rstrip("\n")
+    expected = snippet.expected_output.rstrip("\n")
+    if actual == expected:
+        return None
+    return (
+        "printed something other than its # output block:\n"
+        f"--- expected\n{expected}\n--- printed\n{actual}"
+    )
 
 
 def parse_markdown(text: str, name: str) -> Document:
-    """Split Markdown `text` (the file `name`) into its fenced blocks.
+    """Parse Markdown ``text`` (the file ``name``) into a Sybil document of its examples.
 
     Raises:
         MarkdownError: An unclosed fence or an unknown ``xaccess-doc`` option.
     """
-    lines = text.splitlines()
-    blocks: list[Block] = []
-    previous_close = -1
-    for found, open_index, close_index in _fenced_blocks(lines, name):
-        block = found
-        previous = blocks[-1] if blocks else None
-        adjacent = not any(line.strip() for line in lines[previous_close + 1 : open_index])
-        if (
-            previous is not None
-            and previous.tag in PYTHON_TAGS
-            and previous.run
-            and previous.expected_output is None
-            and adjacent
-            and block.tag == "text"
-            and block.source.startswith(OUTPUT_HEADER + "\n")
-        ):
-            expected = block.source[len(OUTPUT_HEADER) + 1 :]
-            blocks[-1] = replace(previous, expected_output=expected)
-        elif block.tag in PYTHON_TAGS and open_index and lines[open_index - 1].strip() == NO_RUN:
-            block = replace(block, run=False)
-        blocks.append(block)
-        previous_close = close_index
-    return Document(name=name, blocks=tuple(blocks), options=_options(lines, name))
+    document = Document(text, name)
+    for region in parse_examples(document):
+        document.add(region)
+    return document
 
 
 def load(path: Path) -> Document:
-    """Parse the Markdown file at `path`, named relative to the repository root."""
+    """Parse the Markdown file at ``path``, named relative to the repository root."""
     return parse_markdown(path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix())
+
+
+def examples(document: Document) -> list[Example]:
+    """The python blocks of ``document``, in file order."""
+    return list(document.examples())
 
 
 @contextlib.contextmanager
@@ -165,7 +217,7 @@ def _aws_sandbox(monkeypatch: pytest.MonkeyPatch, home: Path) -> Iterator[None]:
     # moto and boto3 are only needed by such pages.
     from moto import mock_aws  # noqa: PLC0415
 
-    from tests.provisioning_support import fake_aws_environment  # noqa: PLC0415
+    from tests.support import fake_aws_environment  # noqa: PLC0415
 
     fake_aws_environment(monkeypatch, home)
     # Examples attach AWS managed policies such as SecurityAudit, as real accounts can.
@@ -175,63 +227,43 @@ def _aws_sandbox(monkeypatch: pytest.MonkeyPatch, home: Path) -> Iterator[None]:
         yield
 
 
-def _run_block(
-    source: str,
-    path: Path,
-    module: types.ModuleType,
-    capture: contextlib.AbstractContextManager[object],
-) -> str | None:
-    """Run one block in `module`; return its error and traceback, or None if it passed."""
-    try:
-        code = compile(source, str(path), "exec", dont_inherit=True)
-        with capture:
-            exec(code, module.__dict__)  # noqa: S102 - running the examples is the point
-    except Exception as exc:  # noqa: BLE001 - any error in an example fails the test
-        # Skip this function's own frame: the traceback starts in the Markdown file.
-        tb = exc.__traceback__.tb_next if exc.__traceback__ else None
-        return f"{type(exc).__name__}:\n" + "".join(traceback.format_exception(type(exc), exc, tb))
-    return None
+def _failure(error: Exception) -> str:
+    """The error and its traceback, starting in the Markdown file."""
+    frames = error.__traceback__
+    while frames is not None and frames.tb_frame.f_code.co_filename == __file__:
+        frames = frames.tb_next
+    return f"{type(error).__name__}:\n" + "".join(
+        traceback.format_exception(type(error), error, frames)
+    )
 
 
 def run_examples(document: Document, *, monkeypatch: pytest.MonkeyPatch, workdir: Path) -> int:
-    """Run the python blocks of `document` in order in one namespace; return how many ran.
+    """Run the python blocks of ``document`` in order in one namespace; return how many ran.
 
     The blocks run in a module of their own (registered in ``sys.modules`` while they
-    run, so classes they define behave as usual) with `workdir` as the current
+    run, so classes they define behave as usual) with ``workdir`` as the current
     directory. A failing block fails the test with its file and line.
     """
     module = types.ModuleType("xaccess_doc_example")
-    module.__file__ = str(ROOT / document.name)
+    module.__file__ = str(ROOT / document.path)
     monkeypatch.setitem(sys.modules, module.__name__, module)
     monkeypatch.chdir(workdir)
+    document.namespace = module.__dict__
     ran = 0
     with contextlib.ExitStack() as stack:
-        if "mock_aws" in document.options:
+        if "mock_aws" in options(document):
             stack.enter_context(_aws_sandbox(monkeypatch, workdir))
-        for number, block in enumerate(document.examples, start=1):
-            if not block.run:
+        for number, example in enumerate(examples(document), start=1):
+            snippet: Snippet = example.parsed
+            if not snippet.run:
                 continue
-            where = f"{document.name}:{block.line} (python block {number})"
-            # Leading newlines make tracebacks point at the Markdown file's own lines.
-            padded = "\n" * (block.line - 1) + block.source
-            printed = io.StringIO()
-            capture = (
-                contextlib.redirect_stdout(printed)
-                if block.expected_output is not None
-                else contextlib.nullcontext()
-            )
-            error = _run_block(padded, ROOT / document.name, module, capture)
-            if error is not None:
-                pytest.fail(f"{where} raised {error}", pytrace=False)
-            if block.expected_output is not None:
-                actual = printed.getvalue().rstrip("\n")
-                expected = block.expected_output.rstrip("\n")
-                if actual != expected:
-                    pytest.fail(
-                        f"{where} printed something other than its # output block:\n"
-                        f"--- expected\n{expected}\n--- printed\n{actual}",
-                        pytrace=False,
-                    )
+            where = f"{document.path}:{example.line + 1} (python block {number})"
+            try:
+                example.evaluate()
+            except SybilFailure as failure:  # what evaluate_example reported
+                pytest.fail(f"{where} {failure.result}", pytrace=False)
+            except Exception as error:  # noqa: BLE001 - any error in an example fails the test
+                pytest.fail(f"{where} raised {_failure(error)}", pytrace=False)
             ran += 1
     return ran
 
@@ -243,7 +275,7 @@ def _documented_files() -> list[Path]:
         if "_build" in path.relative_to(DOCS).parts:
             continue
         try:
-            has_examples = bool(load(path).examples)
+            has_examples = bool(examples(load(path)))
         except MarkdownError:
             has_examples = True  # its test reports the error
         if has_examples:
@@ -258,11 +290,12 @@ def test_examples_run(path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     """Every python block of the file runs without error, in order, in one namespace."""
     assert path.is_file(), f"{path.relative_to(ROOT)} is missing"
     document = load(path)
-    assert document.examples, f"{document.name} has no ```python example to run"
+    found = examples(document)
+    assert found, f"{document.path} has no ```python example to run"
 
     ran = run_examples(document, monkeypatch=monkeypatch, workdir=tmp_path)
 
-    assert sum(block.run for block in document.examples) == ran
+    assert sum(example.parsed.run for example in found) == ran
 
 
 def _ci_test_command() -> str:
@@ -285,24 +318,29 @@ def _example(text: str, *, name: str = "example.md") -> Document:
     return parse_markdown(text.replace("~~~", "```"), name)
 
 
+def _tags(text: str) -> list[str]:
+    """The tags of the top-level fenced blocks of a snippet (fences written as ~~~)."""
+    return [_tag(block) for block in fenced_blocks(Document(text.replace("~~~", "```"), "x.md"))]
+
+
 def test_parser_extracts_python_blocks_with_their_first_line() -> None:
     """Python blocks are extracted with the line number of their first code line."""
     document = _example("# Title\n\n~~~python\nx = 1\n~~~\n\ntext\n\n~~~py\ny = x\n~~~\n")
 
     assert [(3 + 1, "x = 1\n"), (9 + 1, "y = x\n")] == [
-        (block.line, block.source) for block in document.examples
+        (example.line + 1, str(example.parsed.source)) for example in examples(document)
     ]
 
 
 def test_parser_ignores_console_bash_json_and_text_blocks() -> None:
     """Only python-tagged blocks count as examples."""
-    document = _example(
+    text = (
         "~~~console\n$ xaccess demo\n~~~\n~~~bash\nls\n~~~\n~~~json\n{}\n~~~\n"
         "~~~text\nhello\n~~~\n~~~\nplain\n~~~\n"
     )
 
-    assert ["console", "bash", "json", "text", ""] == [block.tag for block in document.blocks]
-    assert () == document.examples
+    assert ["console", "bash", "json", "text", ""] == _tags(text)
+    assert [] == examples(_example(text))
 
 
 def test_parser_keeps_longer_and_tilde_fences_intact() -> None:
@@ -310,29 +348,38 @@ def test_parser_keeps_longer_and_tilde_fences_intact() -> None:
     text = "````markdown\n```python\nx = 1\n```\n````\n~~~~python\ny = 2\n~~~~\n"
     document = parse_markdown(text, "nested.md")
 
-    assert ["markdown", "python"] == [block.tag for block in document.blocks]
-    assert "y = 2\n" == document.examples[0].source
+    assert ["markdown", "python"] == [
+        _tag(block) for block in fenced_blocks(Document(text, "nested.md"))
+    ]
+    assert ["y = 2\n"] == [str(example.parsed.source) for example in examples(document)]
 
 
 def test_parser_dedents_blocks_indented_in_lists() -> None:
     """A fence indented inside a list item has that indentation removed from its code."""
     document = _example("- step:\n\n  ~~~python\n  if True:\n      x = 1\n  ~~~\n")
 
-    assert "if True:\n    x = 1\n" == document.examples[0].source
+    assert "if True:\n    x = 1\n" == str(examples(document)[0].parsed.source)
 
 
 def test_no_run_marker_skips_only_the_next_block() -> None:
     """`<!-- no-run -->` right before a fence marks that block, and only it, as not run."""
     document = _example("<!-- no-run -->\n~~~python\nboom()\n~~~\n\n~~~python\nx = 1\n~~~\n")
 
-    assert [False, True] == [block.run for block in document.examples]
+    assert [False, True] == [example.parsed.run for example in examples(document)]
 
 
 def test_output_block_is_attached_to_the_python_block_before_it() -> None:
     """A following text block starting with `# output` becomes the expected output."""
     document = _example("~~~python\nprint(1)\n~~~\n\n~~~text\n# output\n1\n~~~\n")
 
-    assert "1\n" == document.examples[0].expected_output
+    assert "1\n" == examples(document)[0].parsed.expected_output
+
+
+def test_output_block_after_prose_is_not_attached() -> None:
+    """A `# output` block separated from the python block by prose is just text."""
+    document = _example("~~~python\nprint(1)\n~~~\nthen\n~~~text\n# output\n1\n~~~\n")
+
+    assert examples(document)[0].parsed.expected_output is None
 
 
 def test_unclosed_fence_is_reported_with_its_line() -> None:
@@ -352,7 +399,7 @@ def test_file_options_are_read_only_from_the_top_comments() -> None:
     top = _example("<!-- xaccess-doc: mock_aws -->\n# Title\n")
     below = _example("# Title\n<!-- xaccess-doc: mock_aws -->\n")
 
-    assert (frozenset({"mock_aws"}), frozenset()) == (top.options, below.options)
+    assert (frozenset({"mock_aws"}), frozenset()) == (options(top), options(below))
 
 
 def test_blocks_share_one_namespace_and_print_what_they_claim(
