@@ -86,3 +86,14 @@ MAX_JSON_DEPTH: Final = 64
 """Deepest nesting of JSON xaccess reads; IAM documents need at most about eight levels."""
 MAX_JSON_NUMBER_DIGITS: Final = 100
 """Longest number literal xaccess reads from JSON; longer ones are refused, not parsed."""
+
+# --- identifiers and policy text (what IAM's API models allow) --------------------------------
+
+MAX_ARN: Final = 2048
+"""Longest ARN IAM's API takes (its ``arnType`` is 20-2048 characters)."""
+MAX_POLICY_TEXT: Final = 131_072
+"""Longest policy document text IAM's API takes (``policyDocumentType``, whitespace counted).
+
+No string inside a policy, and no policy xaccess parses, can be longer; the size quotas above are
+lower still but do not count whitespace.
+"""

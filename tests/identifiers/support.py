@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -29,3 +30,23 @@ def raises(validate: Callable[..., object], value: object) -> ValidationError:
     with pytest.raises(ValidationError) as excinfo:
         validate(value)
     return excinfo.value
+
+
+def refusal_time(call: Callable[[], object], *, repeat: int = 3) -> float:
+    """The fastest of ``repeat`` runs of ``call``, which must raise ValidationError, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with pytest.raises(ValidationError):
+            call()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def assert_time_bounded(small: Callable[[], object], large: Callable[[], object]) -> None:
+    """Refusing ``large`` (far bigger than ``small``) takes about as long as refusing ``small``.
+
+    Linear work on inputs a thousand times bigger would take hundreds of times longer; a bound of
+    three times plus five milliseconds leaves room for timer noise only.
+    """
+    assert refusal_time(large) < 3 * refusal_time(small) + 0.005

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 import pytest
 from hypothesis import given
@@ -21,6 +23,7 @@ from tests.identifiers.support import (
     FULLWIDTH_12,
     ROLE_ARN,
     WRONG_TYPES,
+    assert_time_bounded,
     raises,
 )
 from xaccess.errors import ValidationError
@@ -33,6 +36,9 @@ from xaccess.identifiers import (
 )
 
 # --- managed policy ARNs ---------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 @pytest.mark.parametrize(
@@ -472,3 +478,37 @@ def test_assumed_role_arn_maps_to_its_role(session: AssumedRoleArn) -> None:
     assert RoleArn(session.partition, session.account, "/", session.role_name) == role
     assert "assumed-role" == principal_kind(str(session))
     assert "role" == principal_kind(str(role))
+
+
+# --- hostile sizes ---------------------------------------------------------------------------
+
+_HUGE = 5_000_000
+_SMALL = 5_000
+
+
+@pytest.mark.parametrize(
+    ("parse", "prefix"),
+    [
+        pytest.param(Arn.parse, "arn:aws:s3:::", id="Arn.parse"),
+        pytest.param(RoleArn.parse, "arn:aws:iam::123456789012:role/", id="RoleArn.parse"),
+        pytest.param(
+            AssumedRoleArn.parse, "arn:aws:sts::123456789012:assumed-role/r/", id="AssumedRoleArn"
+        ),
+        pytest.param(validate_managed_policy_arn, "arn:aws:iam::aws:policy/", id="policy_arn"),
+        pytest.param(principal_kind, "arn:aws:iam::123456789012:user/", id="principal_kind"),
+    ],
+)
+def test_an_arn_longer_than_iam_allows_is_refused_by_its_length(
+    parse: Callable[..., object], prefix: str
+) -> None:
+    """An ARN over 2048 characters is refused by length, in time independent of its size."""
+    error = raises(parse, prefix + "a" * 3000)
+    assert "must be at most 2048 characters long, got" in error.rule
+    small, huge = prefix + "a" * _SMALL, prefix + "a" * _HUGE
+    assert_time_bounded(lambda: parse(small), lambda: parse(huge))
+
+
+def test_arn_constructor_refuses_a_resource_longer_than_an_arn() -> None:
+    """Arn() refuses a resource that cannot fit in a 2048-character ARN."""
+    with pytest.raises(ValidationError, match="resource: must be at most 2048 characters long"):
+        Arn("aws", "s3", "", "", "b" * 2049)

@@ -15,6 +15,7 @@ from tests.identifiers.strategies import (
     tag_values,
 )
 from tests.identifiers.support import (
+    assert_time_bounded,
     raises,
 )
 from xaccess.errors import ValidationError
@@ -224,3 +225,15 @@ def test_tag_keys_differing_in_case_are_refused(key: str, value: str) -> None:
 def test_tags_accept_generated_keys_and_values(key: str, value: str) -> None:
     """For any valid key and value, Tag keeps both unchanged."""
     assert (key, value) == (Tag(key, value).key, Tag(key, value).value)
+
+
+def test_validate_tags_refuses_too_many_tags_before_checking_each() -> None:
+    """Over the limit is refused by count, in time independent of how many tags there are."""
+    few = {f"k{i}": "\u0000" for i in range(100)}
+    many = {f"k{i}": "\u0000" for i in range(100_000)}
+    error = raises(validate_tags, many)
+    assert "must have at most 50 tags, got 100000" == error.rule
+    assert_time_bounded(lambda: validate_tags(few), lambda: validate_tags(many))
+    endless = (Tag("k", "v") for _ in range(10**12))
+    with pytest.raises(ValidationError, match="must have at most 50 tags, got more"):
+        validate_tags(endless)

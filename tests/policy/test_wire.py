@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import given
@@ -14,14 +14,21 @@ from moto.iam.policy_validation import (
 )
 
 from tests import strategies as pst
+from tests.identifiers.support import assert_time_bounded
 from tests.policy.support import TRUST, doc_with
 from xaccess import ValidationError
+from xaccess.limits import MAX_JSON_DEPTH
 from xaccess.policy import (
     Condition,
     PolicyDocument,
+    Principal,
+    Statement,
 )
 
 # -- accepted forms ----------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def test_trust_policy_round_trips_to_identical_text() -> None:
@@ -367,7 +374,7 @@ def test_from_json_rejects_non_text_and_bad_utf8() -> None:
 def test_deeply_nested_json_is_a_validation_error() -> None:
     """Pathological nesting is refused cleanly."""
     with pytest.raises(ValidationError, match="nested too deeply"):
-        PolicyDocument.from_json("[" * 100_000 + "]" * 100_000)
+        PolicyDocument.from_json("[" * 60_000 + "]" * 60_000)
 
 
 # -- properties --------------------------------------------------------------------
@@ -425,3 +432,114 @@ def test_arbitrary_json_never_raises_anything_but_validation_error(value: Any) -
     except ValidationError:
         return
     assert doc == PolicyDocument.from_json(doc.to_json())
+
+
+# -- hostile input: refused with ValidationError, in bounded time ---------------------------
+
+
+def _nested_list(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _nested_dict(depth: int) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param({"Statement": _nested_list(100_000)}, id="statement-list"),
+        pytest.param({"Statement": _nested_dict(100_000)}, id="statement-dict"),
+        pytest.param(doc_with(Resource=_nested_list(100_000)), id="resource"),
+        pytest.param(doc_with(Principal={"AWS": _nested_list(100_000)}), id="principal"),
+        pytest.param(
+            doc_with(Condition={"StringEquals": {"a:b": _nested_list(100_000)}}), id="cond"
+        ),
+        pytest.param({"Id": _nested_dict(100_000), "Statement": []}, id="id"),
+    ],
+)
+def test_from_dict_refuses_deep_nesting_without_recursing(data: dict[str, Any]) -> None:
+    """Structures nested past MAX_JSON_DEPTH are a ValidationError, never a RecursionError."""
+    with pytest.raises(ValidationError, match=f"nested deeper than {MAX_JSON_DEPTH} levels"):
+        PolicyDocument.from_dict(data)
+
+
+def test_from_dict_refuses_integers_longer_than_json_numbers_may_be() -> None:
+    """A Python int too long for JSON is refused when read and when built, not at to_json."""
+    huge = 10**5000
+    cond = doc_with(Condition={"NumericEquals": {"s3:max-keys": huge}})
+    with pytest.raises(ValidationError, match="number longer than 100 digits"):
+        PolicyDocument.from_dict(cond)
+    with pytest.raises(ValidationError, match="number longer than 100 digits"):
+        Condition("NumericEquals", "s3:max-keys", huge)
+    text = '{"Statement": {"Effect": "Allow", "Action": "s3:x", "Resource": "*", "Condition": '
+    text += '{"NumericEquals": {"s3:max-keys": ' + "9" * 5000 + "}}}}"
+    with pytest.raises(ValidationError, match="number longer than 100 characters"):
+        PolicyDocument.from_json(text)
+
+
+def test_policy_text_longer_than_iam_takes_is_refused_by_length() -> None:
+    """JSON text over 131,072 characters is refused before it is parsed, in bounded time."""
+    small = json.dumps(doc_with(Resource="arn:aws:s3:::" + "a" * 140_000))
+    huge = json.dumps(doc_with(Resource="arn:aws:s3:::" + "a" * 14_000_000))
+    with pytest.raises(ValidationError, match="must be at most 131072 characters long"):
+        PolicyDocument.from_json(huge)
+    assert_time_bounded(
+        lambda: PolicyDocument.from_json(small), lambda: PolicyDocument.from_json(huge)
+    )
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        pytest.param(
+            lambda s: {"Principal": {"AWS": "arn:aws:iam::111122223333:role/" + s}}, id="AWS"
+        ),
+        pytest.param(lambda s: {"Resource": "arn:aws:s3:::" + s}, id="Resource"),
+        pytest.param(lambda s: {"Condition": {"StringEquals": {"aws:x": s}}}, id="Condition"),
+        pytest.param(lambda s: {"Action": [s]}, id="Action"),
+    ],
+)
+def test_from_dict_refuses_a_huge_string_in_bounded_time(element: Callable[[str], Any]) -> None:
+    """A string longer than a whole policy is refused without reading it character by character."""
+    small = doc_with(**element("a" * 140_000))
+    huge = doc_with(**element("a" * 14_000_000))
+    with pytest.raises(ValidationError, match="longer than IAM takes"):
+        PolicyDocument.from_dict(huge)
+    assert_time_bounded(
+        lambda: PolicyDocument.from_dict(small), lambda: PolicyDocument.from_dict(huge)
+    )
+
+
+def test_from_dict_refuses_a_huge_list_before_reading_its_items() -> None:
+    """A list with more items than a policy can hold is refused by its length."""
+    small = doc_with(Action=["s3:GetObject"] * 70_000)
+    huge = doc_with(Action=["s3:GetObject"] * 7_000_000)
+    with pytest.raises(ValidationError, match="longer than IAM takes"):
+        PolicyDocument.from_dict(huge)
+    assert_time_bounded(
+        lambda: PolicyDocument.from_dict(small), lambda: PolicyDocument.from_dict(huge)
+    )
+
+
+def test_model_constructors_refuse_huge_values_in_bounded_time() -> None:
+    """Values built in code meet the same bounds: a principal is an ARN, text fits a policy."""
+    role = "arn:aws:iam::111122223333:role/"
+    with pytest.raises(ValidationError, match="at most 2048 characters"):
+        Principal(aws=role + "a" * 3000)
+    small, huge = role + "a" * 5_000, role + "a" * 5_000_000
+    assert_time_bounded(lambda: Principal(aws=small), lambda: Principal(aws=huge))
+    small_text, huge_text = "a" * 140_000, "a" * 14_000_000
+    assert_time_bounded(
+        lambda: Condition("StringEquals", "aws:x", small_text),
+        lambda: Condition("StringEquals", "aws:x", huge_text),
+    )
+    many = ("s3:GetObject",) * 7_000_000
+    with pytest.raises(ValidationError, match="more values than a policy can hold"):
+        Statement(effect="Allow", actions=many, resources="*")

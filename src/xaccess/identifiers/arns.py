@@ -13,6 +13,7 @@ from xaccess.errors import ValidationError
 from xaccess.identifiers._checks import (
     ACCOUNT_ID,
     NAME_CHARS_TEXT,
+    check_length,
     describe_char,
     nested,
     validator,
@@ -20,7 +21,7 @@ from xaccess.identifiers._checks import (
 from xaccess.identifiers.accounts import validate_account_id, validate_partition
 from xaccess.identifiers.names import validate_policy_name, validate_role_name, validate_role_path
 from xaccess.identifiers.sessions import validate_session_name
-from xaccess.limits import MAX_POLICY_PATH
+from xaccess.limits import MAX_ARN, MAX_POLICY_PATH
 
 __all__ = [
     "Arn",
@@ -78,6 +79,7 @@ def _validate_resource(value: object, *, field: str = "resource") -> str:
     text = check_str(value, field)
     if not text:
         raise ValidationError(field, "must not be empty")
+    check_length(text, field, 0, MAX_ARN)
     for index, char in enumerate(text):
         if unicodedata.category(char) in ("Cc", "Cs"):
             raise ValidationError(
@@ -89,6 +91,14 @@ def _validate_resource(value: object, *, field: str = "resource") -> str:
 
 
 # --- ARNs ------------------------------------------------------------------------------------
+
+
+def _arn_text(value: object, field: str) -> str:
+    """``value`` as ARN text, refused by its length alone when longer than any ARN IAM takes."""
+    text = check_str(value, field)
+    check_length(text, field, 0, MAX_ARN)
+    return text
+
 
 _ARN_SHAPE: Final = "'arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE'"
 _ROLE_ARN_SHAPE: Final = "'arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME'"
@@ -130,7 +140,7 @@ class Arn:
         """
         if isinstance(text, Arn):
             return text
-        value = check_str(text, field)
+        value = _arn_text(text, field)
         parts = value.split(":", 5)
         if len(parts) != 6 or parts[0] != "arn":
             raise ValidationError(field, f"must look like {_ARN_SHAPE}, got {echo(value)}")
@@ -216,7 +226,7 @@ class RoleArn:
         """
         if isinstance(text, RoleArn):
             return text
-        value = check_str(text, field)
+        value = _arn_text(text, field)
         _, partition, _, _, account, resource = _split_arn(
             value, field, "iam", "role/", _ROLE_ARN_SHAPE
         )
@@ -313,7 +323,7 @@ class AssumedRoleArn:
         """
         if isinstance(text, AssumedRoleArn):
             return text
-        value = check_str(text, field)
+        value = _arn_text(text, field)
         _, partition, _, _, account, resource = _split_arn(
             value, field, "sts", "assumed-role/", _ASSUMED_ROLE_ARN_SHAPE
         )
@@ -365,7 +375,7 @@ def validate_managed_policy_arn(value: object, *, field: str = "policy_arn") -> 
 
     .. versionadded:: 0.1.0
     """
-    text = check_str(value, field)
+    text = _arn_text(value, field)
     _, partition, _, _, account, resource = _split_arn(
         text, field, "iam", "policy/", _POLICY_ARN_SHAPE
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sized
 from typing import Final
 
 import attrs
@@ -96,6 +97,11 @@ class Tag:
         return {"Key": self.key, "Value": self.value}
 
 
+def _check_count(count: int, limit: int, field: str) -> None:
+    if count > limit:
+        raise ValidationError(field, f"must have at most {limit} tags, got {count}")
+
+
 def validate_tags(
     tags: Mapping[str, str] | Iterable[Tag] | None,
     *,
@@ -126,27 +132,31 @@ def validate_tags(
     given: object = tags  # checked as an arbitrary object: callers may pass anything
     if given is None:
         return ()
-    result: list[Tag] = []
     if isinstance(given, Mapping):
-        for index, (key, value) in enumerate(given.items()):
-            result.append(
-                Tag(
-                    validate_tag_key(key, field=f"{field}[{index}].key"),
-                    validate_tag_value(value, field=f"{field}[{index}].value"),
-                )
+        _check_count(len(given), limit, field)
+        result = [
+            Tag(
+                validate_tag_key(key, field=f"{field}[{index}].key"),
+                validate_tag_value(value, field=f"{field}[{index}].value"),
             )
-    elif isinstance(given, Iterable) and not isinstance(given, (str, bytes, bytearray)):
-        for index, tag in enumerate(given):
+            for index, (key, value) in enumerate(given.items())
+        ]
+    elif isinstance(given, Iterable) and not isinstance(given, str | bytes | bytearray):
+        if isinstance(given, Sized):
+            _check_count(len(given), limit, field)
+        result = []
+        # One more than the limit is enough to know there are too many.
+        for index, tag in enumerate(itertools.islice(given, limit + 1)):
             if not isinstance(tag, Tag):
                 raise ValidationError(f"{field}[{index}]", f"must be a Tag, got {type_name(tag)}")
             result.append(tag)
+        if len(result) > limit:
+            raise ValidationError(field, f"must have at most {limit} tags, got more")
     else:
         raise ValidationError(
             field,
             f"must be a mapping of key to value or an iterable of Tag, got {type_name(given)}",
         )
-    if len(result) > limit:
-        raise ValidationError(field, f"must have at most {limit} tags, got {len(result)}")
     seen: dict[str, str] = {}
     for tag in result:
         folded = tag.key.lower()

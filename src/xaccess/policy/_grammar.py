@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final
 from xaccess._validate import echo
 from xaccess.errors import ValidationError
 from xaccess.identifiers import PARTITIONS
+from xaccess.limits import MAX_ARN, MAX_JSON_NUMBER_DIGITS, MAX_POLICY_TEXT
 from xaccess.policy._wildcard import compile_pattern
 
 if TYPE_CHECKING:
@@ -94,6 +95,10 @@ STATEMENT_KEYS: Final = (
 DOCUMENT_KEYS: Final = ("Version", "Id", "Statement")
 
 # IAM accepts tab, LF, CR and U+0020..U+00FF in policy text.
+MAX_VALUES: Final = MAX_POLICY_TEXT // 2
+"""The most values one element can list: each takes at least one character and a comma."""
+_LOG10_2: Final = 0.30102999566398120
+
 _BAD_CHAR = re.compile(r"[^\t\n\r\x20-\xff]")
 SID = re.compile(r"[A-Za-z0-9]*", flags=re.ASCII)
 _ACTION = re.compile(r"\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+", flags=re.ASCII)
@@ -104,6 +109,13 @@ _AWS_PRINCIPAL = re.compile(r"\*|[0-9]{12}|arn:[^\s*?]+", flags=re.ASCII)
 
 
 def check_text(value: str, path: str) -> str:
+    """Refuse text longer than a whole policy may be, then characters IAM refuses."""
+    if len(value) > MAX_POLICY_TEXT:
+        raise ValidationError(
+            path,
+            f"must be at most {MAX_POLICY_TEXT} characters long (longer than IAM takes for a "
+            f"whole policy), got {len(value)}",
+        )
     bad = _BAD_CHAR.search(value)
     if bad is not None:
         raise ValidationError(
@@ -112,6 +124,30 @@ def check_text(value: str, path: str) -> str:
             "(only tab, LF, CR and U+0020-U+00FF)",
         )
     return value
+
+
+def check_count(values: tuple[object, ...], path: str) -> None:
+    """Refuse more values in one element than a policy's text could hold."""
+    if len(values) > MAX_VALUES:
+        raise ValidationError(
+            path,
+            f"has more values than a policy can hold (at most {MAX_VALUES}), got {len(values)}",
+        )
+
+
+def check_number(value: int, path: str) -> None:
+    """Refuse an integer whose JSON form would be longer than xaccess reads."""
+    # bit_length bounds the digit count from below without converting (which is quadratic).
+    if value.bit_length() * _LOG10_2 > MAX_JSON_NUMBER_DIGITS:
+        raise ValidationError(path, f"holds a number longer than {MAX_JSON_NUMBER_DIGITS} digits")
+
+
+def check_principal_length(value: str, path: str) -> None:
+    """Refuse a principal longer than any ARN IAM takes, before reading its characters."""
+    if len(value) > MAX_ARN:
+        raise ValidationError(
+            path, f"must be at most {MAX_ARN} characters long (an ARN), got {len(value)}"
+        )
 
 
 def validate_actions(path: str, values: tuple[str, ...]) -> None:

@@ -92,10 +92,12 @@ class Principal:
         if not self.everyone and not groups:
             raise ValidationError("Principal", "must name at least one principal or be '*'")
         for name, values in groups:
+            _grammar.check_count(values, f"Principal.{name}")
             for i, value in enumerate(values):
                 where = f"Principal.{name}[{i}]"
                 if not isinstance(value, str) or not value:
                     raise ValidationError(where, "must be a non-empty string")
+                _grammar.check_principal_length(value, where)
                 _grammar.check_text(value, where)
                 if name == "AWS":
                     _grammar.check_aws_principal(value, where)
@@ -166,13 +168,15 @@ class Condition:
             )
         _grammar.validate_operator(self.operator, path)
         where = f"{path}.{self.key}"
+        if isinstance(self.key, str):
+            _grammar.check_text(self.key, where)
         if not isinstance(self.key, str) or not _grammar.CONDITION_KEY.fullmatch(self.key):
             raise ValidationError(
                 where, "condition key must look like 'prefix:name' (for example 'sts:ExternalId')"
             )
-        _grammar.check_text(self.key, where)
         if not self.values:
             raise ValidationError(where, "must have at least one value")
+        _grammar.check_count(self.values, where)
         is_date = _grammar.base_operator(self.operator).startswith("Date")
         for i, value in enumerate(self.values):
             if isinstance(value, str):
@@ -183,6 +187,8 @@ class Condition:
                 )
             elif isinstance(value, float) and not math.isfinite(value):
                 raise ValidationError(f"{where}[{i}]", "must be a finite number")
+            elif isinstance(value, int):
+                _grammar.check_number(value, f"{where}[{i}]")
             if is_date and not _grammar.valid_date(value):
                 raise ValidationError(
                     f"{where}[{i}]",
@@ -235,6 +241,7 @@ class Statement:
             ("Resource", self.resources),
             ("NotResource", self.not_resources),
         ):
+            _grammar.check_count(values, name)
             for i, value in enumerate(values):
                 if not isinstance(value, str):
                     raise ValidationError(f"{name}[{i}]", f"must be a string, got {echo(value)}")
@@ -313,6 +320,7 @@ class PolicyDocument:
             _grammar.check_text(self.id, "Id")
         if not self.statements:
             raise ValidationError("Statement", "a policy needs at least one statement")
+        _grammar.check_count(self.statements, "Statement")
         sids: set[str] = set()
         for i, statement in enumerate(self.statements):
             if not isinstance(statement, Statement):

@@ -17,6 +17,7 @@ from typing import Any
 
 from xaccess._validate import echo, load_json, type_name
 from xaccess.errors import ValidationError
+from xaccess.limits import MAX_JSON_DEPTH, MAX_POLICY_TEXT
 from xaccess.policy import _grammar
 from xaccess.policy.model import (
     POLICY_VERSIONS,
@@ -49,6 +50,54 @@ _PRINCIPAL_FIELDS = {
 # --- reading ---------------------------------------------------------------------------------
 
 
+def _scalar_cost(value: object, field: str) -> int:
+    """The fewest characters ``value`` takes in JSON text (a lower bound, never an estimate)."""
+    if isinstance(value, str):
+        return len(value) + 2
+    if isinstance(value, bool) or value is None:
+        return 4
+    if isinstance(value, int):
+        _grammar.check_number(value, field)
+    return 1
+
+
+def _check_bounds(data: object, field: str) -> None:
+    """Refuse parsed JSON that no policy IAM takes could hold, before reading it element by element.
+
+    Walks ``data`` without recursion, refusing nesting deeper than
+    :data:`~xaccess.limits.MAX_JSON_DEPTH` and data whose JSON text would be longer than
+    :data:`~xaccess.limits.MAX_POLICY_TEXT`. Every value visited costs at least one character
+    and a container's length is charged before its items are visited, so the walk stops after
+    at most that many values whatever the size of ``data``.
+    """
+    budget = MAX_POLICY_TEXT
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise ValidationError(field, f"is nested deeper than {MAX_JSON_DEPTH} levels")
+        items: list[object] = []
+        if isinstance(value, Mapping):
+            budget -= 2 + 2 * len(value)
+            if budget >= 0:
+                for key, item in value.items():
+                    budget -= _scalar_cost(key, field)
+                    items.append(item)
+        elif isinstance(value, list | tuple):
+            budget -= 2 + len(value)
+            if budget >= 0:
+                items.extend(value)
+        else:
+            budget -= _scalar_cost(value, field)
+        if budget < 0:
+            raise ValidationError(
+                field,
+                f"is longer than IAM takes: its JSON text would exceed {MAX_POLICY_TEXT} "
+                "characters",
+            )
+        stack.extend((item, depth + 1) for item in items)
+
+
 def _as_strings(value: object, path: str) -> tuple[str, ...]:
     """Read IAM's string-or-list-of-strings form; empty strings are refused."""
     items: Sequence[object]
@@ -76,6 +125,11 @@ def principal_from_json(value: object, path: str = "Principal") -> Principal:
 
     .. versionadded:: 0.1.0
     """
+    _check_bounds(value, path)
+    return _principal(value, path)
+
+
+def _principal(value: object, path: str) -> Principal:
     if value == "*":
         return Principal(everyone=True)
     if not isinstance(value, Mapping):
@@ -173,6 +227,11 @@ def statement_from_dict(data: object, path: str = "Statement") -> Statement:
 
     .. versionadded:: 0.1.0
     """
+    _check_bounds(data, path)
+    return _statement(data, path)
+
+
+def _statement(data: object, path: str) -> Statement:
     if not isinstance(data, Mapping):
         raise ValidationError(path, f"must be an object, got {echo(data)}")
     _check_statement_shape(data, path)
@@ -188,7 +247,7 @@ def statement_from_dict(data: object, path: str = "Statement") -> Statement:
         return values
 
     def principal(name: str) -> Principal | None:
-        return principal_from_json(data[name], f"{path}.{name}") if name in data else None
+        return _principal(data[name], f"{path}.{name}") if name in data else None
 
     conditions: tuple[Condition, ...] = ()
     if "Condition" in data:
@@ -215,10 +274,16 @@ def statement_from_dict(data: object, path: str = "Statement") -> Statement:
 def document_from_dict(data: object) -> PolicyDocument:
     """Build a document from parsed JSON (a mapping), accepting every IAM form.
 
+    Raises:
+        ValidationError: ``data`` is not a legal IAM policy, is nested deeper than
+            :data:`~xaccess.limits.MAX_JSON_DEPTH` levels, or is larger than any policy IAM
+            takes (:data:`~xaccess.limits.MAX_POLICY_TEXT` characters of JSON).
+
     .. versionadded:: 0.1.0
     """
     if not isinstance(data, Mapping):
         raise ValidationError("policy", f"must be a JSON object, got {type_name(data)}")
+    _check_bounds(data, "policy")
     for key in data:
         if key not in _grammar.DOCUMENT_KEYS:
             raise ValidationError(
@@ -237,11 +302,11 @@ def document_from_dict(data: object) -> PolicyDocument:
     raw = data["Statement"]
     statements: tuple[Statement, ...]
     if isinstance(raw, Mapping):
-        statements = (statement_from_dict(raw, "Statement"),)
+        statements = (_statement(raw, "Statement"),)
     elif isinstance(raw, list):
         if not raw:
             raise ValidationError("Statement", "must not be an empty list")
-        statements = tuple(statement_from_dict(s, f"Statement[{i}]") for i, s in enumerate(raw))
+        statements = tuple(_statement(s, f"Statement[{i}]") for i, s in enumerate(raw))
     else:
         raise ValidationError("Statement", f"must be an object or a list, got {echo(raw)}")
     return PolicyDocument(statements=statements, version=version, id=policy_id)
@@ -256,6 +321,12 @@ def document_from_json(text: str | bytes) -> PolicyDocument:
 
     .. versionadded:: 0.1.0
     """
+    if isinstance(text, str | bytes | bytearray) and len(text) > MAX_POLICY_TEXT:
+        raise ValidationError(
+            "policy",
+            f"must be at most {MAX_POLICY_TEXT} characters long (the most IAM takes for a "
+            f"policy), got {len(text)}",
+        )
     return document_from_dict(load_json(text, field="policy"))
 
 
