@@ -53,22 +53,11 @@ _BASE_OPERATORS: Final = frozenset(
 #: Every base condition operator IAM knows (before ``IfExists`` and set prefixes).
 CONDITION_OPERATORS: Final = _BASE_OPERATORS
 
-_IAM_RESOURCE_TYPES: Final = (
-    "user/",
-    "federated-user/",
-    "role/",
-    "group/",
-    "instance-profile/",
-    "mfa/",
-    "server-certificate/",
-    "policy/",
-    "sms-mfa/",
-    "saml-provider/",
-    "oidc-provider/",
-    "report/",
-    "access-report/",
-    "root",
-)
+# IAM resources (IAM User Guide, "IAM identifiers"; Service Authorization Reference, IAM): the
+# account root, or a resource type of lowercase letters, digits and hyphens, a slash and the rest.
+# The set of types grows (AWS managed policies name role-template/), so the shape is checked, not
+# a list of types; wildcards may stand anywhere.
+_IAM_RESOURCE: Final = re.compile(r"[*?].*|root|[a-z0-9*?-]+/.*", flags=re.ASCII | re.DOTALL)
 # S3 resource types whose ARN carries a Region (Service Authorization Reference, Amazon S3);
 # buckets and objects have none.
 _S3_REGIONAL_RESOURCE_TYPES: Final = (
@@ -102,7 +91,9 @@ _LOG10_2: Final = 0.30102999566398120
 _BAD_CHAR = re.compile(r"[^\t\n\r\x20-\xff]")
 SID = re.compile(r"[A-Za-z0-9]*", flags=re.ASCII)
 _ACTION = re.compile(r"\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+", flags=re.ASCII)
-_RESOURCE = re.compile(r"\*|arn:[^:]*:[^:]*:[^:]*:[^:]*:.+", flags=re.ASCII | re.DOTALL)
+# The resource segment may be empty: IAM stores "arn:aws:organizations::*:" (AWS managed policy
+# AmazonDevOpsGuruOrganizationsAccess).
+_RESOURCE = re.compile(r"\*|arn:[^:]*:[^:]*:[^:]*:[^:]*:.*", flags=re.ASCII | re.DOTALL)
 CONDITION_KEY = re.compile(r"[^:\s]+:\S+", flags=re.ASCII)
 # A bare "*" or a concrete account ID or ARN: IAM allows no partial wildcards in principals.
 _AWS_PRINCIPAL = re.compile(r"\*|[0-9]{12}|arn:[^\s*?]+", flags=re.ASCII)
@@ -180,9 +171,10 @@ def _resource_problem(resource: str) -> str | None:
         return f"IAM resource {echo(resource)} cannot contain region information"
     if region and service == "s3" and not rest.startswith(_S3_REGIONAL_RESOURCE_TYPES):
         return f"S3 resource {echo(resource)} cannot contain region information"
-    if service == "iam" and rest != "*" and not rest.startswith(_IAM_RESOURCE_TYPES):
+    if service == "iam" and not _IAM_RESOURCE.fullmatch(rest):
         return (
-            f"IAM resource path must be '*' or start with one of {', '.join(_IAM_RESOURCE_TYPES)}"
+            f"IAM resource {echo(rest)} must be 'root' or 'TYPE/NAME' with TYPE of lowercase "
+            "letters, digits and '-' (for example 'role/Admin'), or start with a wildcard"
         )
     return None
 
