@@ -90,7 +90,10 @@ _LOG10_2: Final = 0.30102999566398120
 
 _BAD_CHAR = re.compile(r"[^\t\n\r\x20-\xff]")
 SID = re.compile(r"[A-Za-z0-9]*", flags=re.ASCII)
-_ACTION = re.compile(r"\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+", flags=re.ASCII)
+# IAM checks an action's service prefix ("vendor"): present, letters, digits, '.' and '-', no
+# wildcards, and one colon after it. It does not check the name after the colon: a name that
+# no service defines (with a comma or a space, or empty) is stored and matches no request.
+_VENDOR = re.compile(r"[A-Za-z0-9.-]+", flags=re.ASCII)
 # The resource segment may be empty: IAM stores "arn:aws:organizations::*:" (AWS managed policy
 # AmazonDevOpsGuruOrganizationsAccess).
 _RESOURCE = re.compile(r"\*|arn:[^:]*:[^:]*:[^:]*:[^:]*:.*", flags=re.ASCII | re.DOTALL)
@@ -141,14 +144,32 @@ def check_principal_length(value: str, path: str) -> None:
         )
 
 
+def _action_problem(action: str) -> str | None:
+    """Why IAM refuses ``action`` (MalformedPolicyDocument), or ``None`` if IAM stores it."""
+    if action == "*":
+        return None
+    vendor, colon, name = action.partition(":")
+    if not colon:
+        return (
+            f"{echo(action)} is not an action: expected '*' or 'service:Action' "
+            "(an action must be prefaced by a service prefix, such as 's3:')"
+        )
+    if ":" in name:
+        return f"{echo(action)} is not an action: an action can contain only one colon"
+    if not _VENDOR.fullmatch(vendor):
+        return (
+            f"{echo(action)} is not an action: the service prefix {echo(vendor)} may contain "
+            "only letters, digits, '.' and '-' (no wildcards, no spaces)"
+        )
+    return None
+
+
 def validate_actions(path: str, values: tuple[str, ...]) -> None:
+    """Refuse the first action IAM refuses; names after the service prefix are not checked."""
     for i, action in enumerate(values):
-        if not _ACTION.fullmatch(action):
-            raise ValidationError(
-                f"{path}[{i}]" if len(values) > 1 else path,
-                f"{echo(action)} is not an action: expected '*' or 'service:Action' "
-                "(letters, digits, '*' and '?')",
-            )
+        problem = _action_problem(action)
+        if problem is not None:
+            raise ValidationError(f"{path}[{i}]" if len(values) > 1 else path, problem)
 
 
 def _resource_problem(resource: str) -> str | None:
