@@ -56,7 +56,7 @@ def _validate_service(value: object, *, field: str = "service") -> str:
     return text
 
 
-def _validate_region(value: object, *, field: str = "region") -> str:
+def _validate_arn_region(value: object, *, field: str = "region") -> str:
     text = check_str(value, field)
     if text and _REGION.fullmatch(text) is None:
         raise ValidationError(
@@ -118,7 +118,7 @@ class Arn:
 
     partition: str = attrs.field(validator=validator(validate_partition))
     service: str = attrs.field(validator=validator(_validate_service))
-    region: str = attrs.field(validator=validator(_validate_region))
+    region: str = attrs.field(validator=validator(_validate_arn_region))
     account: str = attrs.field(validator=validator(_validate_arn_account))
     resource: str = attrs.field(validator=validator(_validate_resource))
 
@@ -147,7 +147,7 @@ class Arn:
         _, partition, service, region, account, resource = parts
         nested(field, "partition", lambda: validate_partition(partition))
         nested(field, "service", lambda: _validate_service(service))
-        nested(field, "region", lambda: _validate_region(region))
+        nested(field, "region", lambda: _validate_arn_region(region))
         nested(field, "account", lambda: _validate_arn_account(account))
         nested(field, "resource", lambda: _validate_resource(resource))
         return cls(partition, service, region, account, resource)
