@@ -24,7 +24,7 @@ from moto.iam.policy_validation import (
 )
 
 from tests import strategies as pst
-from tests import strategies_identifiers as ids
+from tests.identifiers import strategies as ids
 from xaccess import PolicySizeError, ValidationError
 from xaccess.grant import ThirdPartyGrant
 from xaccess.identifiers import validate_policy_name

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests import strategies as pst
-from tests.strategies_identifiers import managed_policy_arns, policy_names, role_names, tag_dicts
+from tests.identifiers.strategies import managed_policy_arns, policy_names, role_names, tag_dicts
 from xaccess.errors import PolicySizeError, ValidationError
 from xaccess.identifiers import RoleArn, Tag
 from xaccess.policy import (

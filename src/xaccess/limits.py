@@ -86,3 +86,18 @@ MAX_JSON_DEPTH: Final = 64
 """Deepest nesting of JSON xaccess reads; IAM documents need at most about eight levels."""
 MAX_JSON_NUMBER_DIGITS: Final = 100
 """Longest number literal xaccess reads from JSON; longer ones are refused, not parsed."""
+
+# --- identifiers and policy text (what IAM's API models allow) --------------------------------
+
+MAX_ARN: Final = 2048
+"""Longest ARN IAM's API takes (its ``arnType`` is 20-2048 characters)."""
+MAX_POLICY_DOCUMENT: Final = 131_072
+"""Longest policy document text IAM's API takes from a caller (``policyDocumentType``)."""
+MAX_POLICY_TEXT: Final = 1_048_576
+"""Longest policy text xaccess reads, whitespace counted (1 MiB).
+
+Policies AWS writes itself go past :data:`MAX_POLICY_DOCUMENT`: the AWS managed policy
+``AWSSupportServiceRolePolicy`` holds 152,297 characters of compact JSON. This bound leaves room
+for several times that, while keeping what a hostile input can make xaccess read finite. No
+string inside a policy, and no list in one, can be longer.
+"""

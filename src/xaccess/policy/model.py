@@ -1,0 +1,438 @@
+"""IAM policy documents as immutable values: documents, statements, principals, conditions.
+
+The model is separate from the wire format (:mod:`xaccess.policy.wire`): a value checks the
+grammar of its elements when it is constructed, whatever it was built from, while JSON forms are
+read and written by the wire module. :meth:`PolicyDocument.from_json`, :meth:`~PolicyDocument.
+from_dict`, :meth:`~PolicyDocument.to_dict` and :meth:`~PolicyDocument.to_json` delegate to it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
+
+import attrs
+
+from xaccess._validate import echo
+from xaccess.errors import ValidationError
+from xaccess.policy import _grammar
+from xaccess.policy.size import check_size, iam_size
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+__all__ = [
+    "POLICY_VERSIONS",
+    "Condition",
+    "ConditionValue",
+    "PolicyDocument",
+    "Principal",
+    "Statement",
+]
+
+#: The policy language versions IAM accepts, newest first.
+POLICY_VERSIONS: Final = ("2012-10-17", "2008-10-17")
+
+ConditionValue: TypeAlias = str | bool | int | float
+"""A single value in a condition block, which is a JSON string, boolean or number."""
+
+
+def _tuple_of_str(value: Iterable[str] | str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def _to_values(value: Iterable[ConditionValue] | ConditionValue) -> tuple[ConditionValue, ...]:
+    if isinstance(value, str | bool | int | float):
+        return (value,)
+    return tuple(value)
+
+
+def _to_conditions(value: Iterable[Condition]) -> tuple[Condition, ...]:
+    # JSON objects are unordered, so conditions are kept in one canonical order.
+    items = tuple(value)
+    if all(isinstance(c, Condition) for c in items):
+        return tuple(sorted(items, key=lambda c: (c.operator, c.key)))
+    return items
+
+
+def _to_statements(value: Iterable[Statement]) -> tuple[Statement, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Principal:
+    """The ``Principal`` (or ``NotPrincipal``) of a statement.
+
+    Either everyone (``Principal: "*"``, ``everyone=True``) or a mapping of
+    principal type to identifiers. Identifier order is kept as given.
+
+    Args:
+        aws: AWS principals: account IDs, account root ARNs, role, user and
+            assumed-role session ARNs, or ``"*"``.
+        service: Service principals such as ``"ec2.amazonaws.com"``.
+        federated: Identity providers (SAML/OIDC ARNs or web identity domains).
+        canonical_user: Canonical user IDs.
+        everyone: The bare ``"*"`` form.
+
+    .. versionadded:: 0.1.0
+    """
+
+    aws: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    service: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    federated: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    canonical_user: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    everyone: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        groups = self._groups()
+        if self.everyone and groups:
+            raise ValidationError("Principal", "'*' cannot be combined with typed principals")
+        if not self.everyone and not groups:
+            raise ValidationError("Principal", "must name at least one principal or be '*'")
+        for name, values in groups:
+            _grammar.check_count(values, f"Principal.{name}")
+            for i, value in enumerate(values):
+                where = f"Principal.{name}[{i}]"
+                if not isinstance(value, str) or not value:
+                    raise ValidationError(where, "must be a non-empty string")
+                _grammar.check_principal_length(value, where)
+                _grammar.check_text(value, where)
+                if name == "AWS":
+                    _grammar.check_aws_principal(value, where)
+
+    def _groups(self) -> list[tuple[str, tuple[str, ...]]]:
+        pairs = zip(
+            _grammar.PRINCIPAL_TYPES,
+            (self.aws, self.service, self.federated, self.canonical_user),
+            strict=True,
+        )
+        return [(name, values) for name, values in pairs if values]
+
+    @classmethod
+    def of_aws(cls, *identifiers: str) -> Principal:
+        """An ``{"AWS": ...}`` principal.
+
+        .. versionadded:: 0.1.0
+        """
+        return cls(aws=identifiers)
+
+    def items(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The non-empty ``(type, identifiers)`` pairs in canonical order.
+
+        .. versionadded:: 0.1.0
+        """
+        return self._groups()
+
+    def to_json_value(self) -> str | dict[str, str | list[str]]:
+        """This principal in canonical IAM JSON form.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
+
+        return wire.principal_to_json(self)
+
+    @classmethod
+    def from_json_value(cls, value: object, path: str = "Principal") -> Principal:
+        """Parse the JSON value of a ``Principal`` or ``NotPrincipal`` element.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
+
+        return wire.principal_from_json(value, path)
+
+
+@attrs.frozen
+class Condition:
+    """One condition test: ``operator`` applied to ``key`` with any of ``values``.
+
+    ``operator`` is the full operator as written in a policy, with its optional
+    ``ForAnyValue:``/``ForAllValues:`` prefix and ``IfExists`` suffix, for example
+    ``"StringEquals"`` or ``"ForAnyValue:StringLikeIfExists"``. Values are ORed.
+
+    .. versionadded:: 0.1.0
+    """
+
+    operator: str
+    key: str
+    values: tuple[ConditionValue, ...] = attrs.field(converter=_to_values)
+
+    def __attrs_post_init__(self) -> None:
+        path = f"Condition.{self.operator}"
+        if not isinstance(self.operator, str):
+            raise ValidationError(
+                "Condition", f"operator must be a string, got {echo(self.operator)}"
+            )
+        _grammar.validate_operator(self.operator, path)
+        where = f"{path}.{self.key}"
+        if isinstance(self.key, str):
+            _grammar.check_text(self.key, where)
+        if not isinstance(self.key, str) or not _grammar.CONDITION_KEY.fullmatch(self.key):
+            raise ValidationError(
+                where, "condition key must look like 'prefix:name' (for example 'sts:ExternalId')"
+            )
+        if not self.values:
+            raise ValidationError(where, "must have at least one value")
+        _grammar.check_count(self.values, where)
+        is_date = _grammar.base_operator(self.operator).startswith("Date")
+        for i, value in enumerate(self.values):
+            if isinstance(value, str):
+                _grammar.check_text(value, f"{where}[{i}]")
+            elif not isinstance(value, bool | int | float):
+                raise ValidationError(
+                    f"{where}[{i}]", f"must be a string, number or boolean, got {echo(value)}"
+                )
+            elif isinstance(value, float) and not math.isfinite(value):
+                raise ValidationError(f"{where}[{i}]", "must be a finite number")
+            elif isinstance(value, int):
+                _grammar.check_number(value, f"{where}[{i}]")
+            if is_date and not _grammar.valid_date(value):
+                raise ValidationError(
+                    f"{where}[{i}]",
+                    f"{echo(value)} is not a date: expected ISO 8601 "
+                    "(2026-01-31 or 2026-01-31T12:00:00Z) or epoch seconds",
+                )
+
+
+@attrs.frozen
+class Statement:
+    """One statement of a policy.
+
+    Exactly one of ``actions`` / ``not_actions`` is set; at most one of
+    ``resources`` / ``not_resources`` and of ``principal`` / ``not_principal``.
+    Whether a principal or a resource is required depends on how the document is
+    used; see :meth:`PolicyDocument.check_trust_policy` and
+    :meth:`PolicyDocument.check_identity_policy`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    effect: Literal["Allow", "Deny"]
+    actions: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    resources: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    principal: Principal | None = None
+    conditions: tuple[Condition, ...] = attrs.field(default=(), converter=_to_conditions)
+    sid: str | None = None
+    not_actions: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    not_resources: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    not_principal: Principal | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.effect not in ("Allow", "Deny"):
+            raise ValidationError(
+                "Effect", f"must be exactly 'Allow' or 'Deny', got {echo(self.effect)}"
+            )
+        if self.sid is not None and (
+            not isinstance(self.sid, str) or not _grammar.SID.fullmatch(self.sid)
+        ):
+            raise ValidationError("Sid", "must contain only ASCII letters and digits")
+        if bool(self.actions) == bool(self.not_actions):
+            raise ValidationError("Action", "a statement needs exactly one of Action or NotAction")
+        if self.resources and self.not_resources:
+            raise ValidationError("Resource", "Resource and NotResource cannot both be set")
+        if self.principal is not None and self.not_principal is not None:
+            raise ValidationError("Principal", "Principal and NotPrincipal cannot both be set")
+        for name, values in (
+            ("Action", self.actions),
+            ("NotAction", self.not_actions),
+            ("Resource", self.resources),
+            ("NotResource", self.not_resources),
+        ):
+            _grammar.check_count(values, name)
+            for i, value in enumerate(values):
+                if not isinstance(value, str):
+                    raise ValidationError(f"{name}[{i}]", f"must be a string, got {echo(value)}")
+                _grammar.check_text(value, f"{name}[{i}]")
+        _grammar.validate_actions("Action", self.actions)
+        _grammar.validate_actions("NotAction", self.not_actions)
+        _grammar.validate_resources("Resource", self.resources)
+        _grammar.validate_resources("NotResource", self.not_resources)
+        seen: set[tuple[str, str]] = set()
+        for cond in self.conditions:
+            if not isinstance(cond, Condition):
+                raise ValidationError("Condition", f"must hold Condition objects, got {echo(cond)}")
+            ident = (cond.operator, cond.key.lower())
+            if ident in seen:
+                raise ValidationError(
+                    f"Condition.{cond.operator}.{cond.key}",
+                    "the same key appears twice under one operator (keys are case-insensitive)",
+                )
+            seen.add(ident)
+
+    @property
+    def has_resource(self) -> bool:
+        """Whether ``Resource`` or ``NotResource`` is set."""
+        return bool(self.resources or self.not_resources)
+
+    @property
+    def has_principal(self) -> bool:
+        """Whether ``Principal`` or ``NotPrincipal`` is set."""
+        return self.principal is not None or self.not_principal is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """This statement in canonical IAM JSON form (a new ``dict``).
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
+
+        return wire.statement_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: object, path: str = "Statement") -> Statement:
+        """Parse one statement object, naming ``path`` in any error.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
+
+        return wire.statement_from_dict(data, path)
+
+
+@attrs.frozen
+class PolicyDocument:
+    """An IAM policy document: immutable, hashable, compared by value.
+
+    Build one from statements, or parse IAM JSON with :meth:`from_json` /
+    :meth:`from_dict`. ``version`` is ``None`` only when a parsed document had
+    no ``Version`` element (IAM then applies ``2008-10-17``, which has no policy
+    variables).
+
+    .. versionadded:: 0.1.0
+    """
+
+    statements: tuple[Statement, ...] = attrs.field(converter=_to_statements)
+    version: str | None = "2012-10-17"
+    id: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.version is not None and self.version not in POLICY_VERSIONS:
+            raise ValidationError(
+                "Version",
+                f"must be one of {', '.join(POLICY_VERSIONS)}, got {echo(self.version)}",
+            )
+        if self.id is not None:
+            if not isinstance(self.id, str):
+                raise ValidationError("Id", f"must be a string, got {echo(self.id)}")
+            _grammar.check_text(self.id, "Id")
+        if not self.statements:
+            raise ValidationError("Statement", "a policy needs at least one statement")
+        _grammar.check_count(self.statements, "Statement")
+        sids: set[str] = set()
+        for i, statement in enumerate(self.statements):
+            if not isinstance(statement, Statement):
+                raise ValidationError(
+                    f"Statement[{i}]", f"must be a Statement, got {echo(statement)}"
+                )
+            if statement.sid:
+                if statement.sid in sids:
+                    raise ValidationError(f"Statement[{i}].Sid", f"duplicate Sid {statement.sid!r}")
+                sids.add(statement.sid)
+
+    # -- parsing -----------------------------------------------------------------
+    @classmethod
+    def from_json(cls, text: str | bytes) -> PolicyDocument:
+        """Parse IAM policy JSON.
+
+        Raises:
+            ValidationError: the text is not JSON, or not a legal IAM policy; the
+                error names the path of the offending element.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
+
+        return wire.document_from_json(text)
+
+    @classmethod
+    def from_dict(cls, data: object) -> PolicyDocument:
+        """Build a document from parsed JSON (a mapping), accepting every IAM form.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
+
+        return wire.document_from_dict(data)
+
+    # -- emitting ----------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """This document in canonical IAM JSON form (a new ``dict``).
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
+
+        return wire.document_to_dict(self)
+
+    def to_json(self, indent: int | None = None) -> str:
+        """Canonical IAM JSON text, ASCII only; compact unless ``indent`` is given.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
+
+        return wire.document_to_json(self, indent=indent)
+
+    def size(self) -> int:
+        """The size IAM counts for this document: characters without whitespace.
+
+        .. versionadded:: 0.1.0
+        """
+        return iam_size(self.to_json())
+
+    def check_size(self, limit: int, *, quota: str, field: str = "policy") -> None:
+        """Raise :class:`~xaccess.PolicySizeError` if :meth:`size` exceeds ``limit``.
+
+        .. versionadded:: 0.1.0
+        """
+        check_size(self.to_json(), limit, quota=quota, field=field)
+
+    # -- use-specific grammar ----------------------------------------------------
+
+    def check_trust_policy(self) -> None:
+        """Check the rules for a role trust policy.
+
+        Every statement names a principal (``Principal`` or ``NotPrincipal``),
+        none names a resource, and every action is an ``sts:`` action.
+
+        .. versionadded:: 0.1.0
+        """
+        for i, statement in enumerate(self.statements):
+            if not statement.has_principal:
+                raise ValidationError(
+                    f"Statement[{i}].Principal", "a trust policy statement needs a principal"
+                )
+            if statement.has_resource:
+                raise ValidationError(f"Statement[{i}].Resource", "a trust policy has no Resource")
+            for action in statement.actions or statement.not_actions:
+                if action != "*" and not action.lower().startswith("sts:"):
+                    raise ValidationError(
+                        f"Statement[{i}].Action", f"{echo(action)} is not an sts: action"
+                    )
+
+    def check_identity_policy(self) -> None:
+        """Check the rules for an identity (permission) policy.
+
+        No statement names a principal and every statement names a resource.
+
+        .. versionadded:: 0.1.0
+        """
+        for i, statement in enumerate(self.statements):
+            if statement.has_principal:
+                raise ValidationError(
+                    f"Statement[{i}].Principal", "an identity policy cannot name a principal"
+                )
+            if not statement.has_resource:
+                raise ValidationError(
+                    f"Statement[{i}].Resource", "an identity policy statement needs a Resource"
+                )
+
+    def __iter__(self) -> Iterator[Statement]:
+        return iter(self.statements)
+
+    def __len__(self) -> int:
+        return len(self.statements)

@@ -1,0 +1,132 @@
+"""Tests for xaccess.policy.model: documents as values, constructors, trust and identity rules."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from tests.policy.support import TRUST, doc_with
+from xaccess import ValidationError
+from xaccess.policy import (
+    Condition,
+    PolicyDocument,
+    Principal,
+    Statement,
+)
+
+
+def test_documents_are_hashable_immutable_and_picklable() -> None:
+    """Documents are frozen values."""
+    doc = PolicyDocument.from_dict(TRUST)
+    assert {doc: 1}[PolicyDocument.from_dict(TRUST)] == 1
+    with pytest.raises(AttributeError):
+        doc.version = "2008-10-17"  # type: ignore[misc]
+    assert doc == pickle.loads(pickle.dumps(doc))  # noqa: S301 - our own data
+
+
+def test_building_documents_in_code() -> None:
+    """Documents built from model objects emit canonical JSON."""
+    doc = PolicyDocument(
+        statements=[
+            Statement(
+                effect="Allow",
+                principal=Principal.of_aws("111122223333"),
+                actions="sts:AssumeRole",
+                conditions=[Condition("StringEquals", "sts:ExternalId", "e1")],
+            )
+        ]
+    )
+    assert {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "111122223333"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"sts:ExternalId": "e1"}},
+            }
+        ],
+    } == doc.to_dict()
+    assert 1 == len(doc)
+    assert [doc.statements[0]] == list(doc)
+
+
+def test_model_constructors_validate_too() -> None:
+    """Invalid model objects cannot be built in code either."""
+    with pytest.raises(ValidationError, match="exactly one of Action or NotAction"):
+        Statement(effect="Allow")
+    with pytest.raises(ValidationError, match="Resource and NotResource"):
+        Statement(effect="Allow", actions="s3:*", resources="*", not_resources="*")
+    with pytest.raises(ValidationError, match="Principal and NotPrincipal"):
+        Statement(
+            effect="Allow",
+            actions="s3:*",
+            principal=Principal(everyone=True),
+            not_principal=Principal(everyone=True),
+        )
+    with pytest.raises(ValidationError, match="'Allow' or 'Deny'"):
+        Statement(effect="allow", actions="s3:*")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="ASCII letters and digits"):
+        Statement(effect="Allow", actions="s3:*", sid="a-b")
+    with pytest.raises(ValidationError, match="must be a string"):
+        Statement(effect="Allow", actions=[1])  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match="Condition objects"):
+        Statement(effect="Allow", actions="s3:*", conditions=["x"])  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match="at least one statement"):
+        PolicyDocument(statements=[])
+    with pytest.raises(ValidationError, match="must be a Statement"):
+        PolicyDocument(statements=["x"])  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match="Id: must be a string"):
+        PolicyDocument(statements=[Statement(effect="Allow", actions="*")], id=3)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="Version"):
+        PolicyDocument(statements=[Statement(effect="Allow", actions="*")], version="2020-01-01")
+
+
+def test_condition_and_principal_constructors_validate() -> None:
+    """Conditions and principals check operators, keys, values and shape."""
+    with pytest.raises(ValidationError, match="at least one value"):
+        Condition("StringEquals", "a:b", ())
+    with pytest.raises(ValidationError, match="finite number"):
+        Condition("NumericEquals", "a:b", (float("nan"),))
+    with pytest.raises(ValidationError, match="string, number or boolean"):
+        Condition("StringEquals", "a:b", (None,))  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="operator must be a string"):
+        Condition(5, "a:b", ("x",))  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="unknown condition operator"):
+        Condition("IfExists", "a:b", ("x",))
+    with pytest.raises(ValidationError, match="cannot be combined"):
+        Principal(aws="*", everyone=True)
+    with pytest.raises(ValidationError, match="at least one principal"):
+        Principal()
+    with pytest.raises(ValidationError, match="non-empty string"):
+        Principal(service=("",))
+    assert (5,) == Condition("DateLessThan", "aws:EpochTime", 5).values
+
+
+# -- use-specific grammar ----------------------------------------------------------
+
+
+def test_trust_policy_rules() -> None:
+    """Trust policies need principals, have no resources, and grant sts: actions only."""
+    PolicyDocument.from_dict(TRUST).check_trust_policy()
+    with pytest.raises(ValidationError, match=r"Statement\[0\]\.Principal: .*needs a principal"):
+        PolicyDocument.from_dict(
+            {"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole"}]}
+        ).check_trust_policy()
+    with_resource = {"Statement": [dict(TRUST["Statement"][0], Resource="*")]}
+    with pytest.raises(ValidationError, match="has no Resource"):
+        PolicyDocument.from_dict(with_resource).check_trust_policy()
+    s3_action = {"Statement": [dict(TRUST["Statement"][0], Action="s3:GetObject")]}
+    with pytest.raises(ValidationError, match="not an sts: action"):
+        PolicyDocument.from_dict(s3_action).check_trust_policy()
+
+
+def test_identity_policy_rules() -> None:
+    """Identity policies name resources and never principals."""
+    PolicyDocument.from_dict(doc_with()).check_identity_policy()
+    with pytest.raises(ValidationError, match="cannot name a principal"):
+        PolicyDocument.from_dict(doc_with(Principal="*")).check_identity_policy()
+    no_resource = {"Statement": [{"Effect": "Allow", "Action": "s3:*"}]}
+    with pytest.raises(ValidationError, match="needs a Resource"):
+        PolicyDocument.from_dict(no_resource).check_identity_policy()
