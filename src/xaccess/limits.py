@@ -86,3 +86,8 @@ MAX_JSON_DEPTH: Final = 64
 """Deepest nesting of JSON xaccess reads; IAM documents need at most about eight levels."""
 MAX_JSON_NUMBER_DIGITS: Final = 100
 """Longest number literal xaccess reads from JSON; longer ones are refused, not parsed."""
+
+# --- provisioning -----------------------------------------------------------------------------
+
+MAX_TAGS_PER_CALL: Final = 50
+"""Tags one ``TagRole`` call sets, and tag keys one ``UntagRole`` call removes."""
