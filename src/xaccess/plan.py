@@ -19,7 +19,7 @@ import attrs
 
 from xaccess.errors import ValidationError
 from xaccess.identifiers import RoleArn
-from xaccess.policy import PolicyDocument
+from xaccess.policy import PolicyDocument, Statement
 from xaccess.rolespec import MANAGED_TAG_KEY, MANAGED_TAG_VALUE, RoleSpec, canonical_policy
 
 __all__ = [
@@ -39,9 +39,12 @@ __all__ = [
     "diff",
     "plan_for",
     "same_policy",
+    "trusts_new_principals",
 ]
 
 _DIFF_CONTEXT: Final = 2
+#: The condition key that carries the external ID, as canonical_policy writes keys (lower case).
+_EXTERNAL_ID_KEY: Final = "sts:externalid"
 
 
 # --- changes ---------------------------------------------------------------------------------
@@ -298,6 +301,39 @@ def same_policy(observed: ObservedPolicy | None, desired: PolicyDocument, partit
     ) == canonical_policy(desired, partition=partition)
 
 
+def _admits(statement: Statement) -> Statement:
+    """What a trust statement admits, apart from the external ID it asks for."""
+    return attrs.evolve(
+        statement,
+        sid=None,
+        conditions=tuple(c for c in statement.conditions if c.key != _EXTERNAL_ID_KEY),
+    )
+
+
+def trusts_new_principals(
+    before: ObservedPolicy | None, after: PolicyDocument, partition: str
+) -> bool:
+    """Whether the trust policy ``after`` may admit a principal that ``before`` does not.
+
+    Judged statement by statement on canonical forms, and erring towards ``True``: ``False``
+    only if every ``Allow`` of ``after`` equals an ``Allow`` of ``before`` except for its
+    ``sts:ExternalId`` condition, and every ``Deny`` of ``before`` is kept. A change of external
+    ID alone (rotation) or a tightened condition then keeps the same trustees. An unreadable
+    ``before`` counts as trusting no one.
+
+    .. versionadded:: 0.1.0
+    """
+    if not isinstance(before, PolicyDocument):
+        return True
+    old = canonical_policy(before, partition=partition).statements
+    new = canonical_policy(after, partition=partition).statements
+    old_allows = {_admits(s) for s in old if s.effect == "Allow"}
+    new_denies = {attrs.evolve(s, sid=None) for s in new if s.effect == "Deny"}
+    return any(_admits(s) not in old_allows for s in new if s.effect == "Allow") or any(
+        attrs.evolve(s, sid=None) not in new_denies for s in old if s.effect == "Deny"
+    )
+
+
 # --- the diff --------------------------------------------------------------------------------
 
 
@@ -336,14 +372,24 @@ def diff(spec: RoleSpec, observed: RoleState) -> tuple[Change, ...]:
     permission changes, removing one after them, and replacing one between the removals and the
     additions.
 
+    The trust policy changes first when it admits no new principal (a tightened condition or a
+    new external ID takes effect at once). When it may admit a new principal (a handover to
+    another trustee), it changes after every removal and before every addition: the old
+    trustee then only ever sees permissions narrow, and the new one only ever sees them widen
+    from what both specs grant (see :func:`trusts_new_principals`).
+
     .. versionadded:: 0.1.0
     """
     partition = observed.partition
     changes: list[Change] = []
     if observed.path != spec.path:
         changes.append(PathChange(before=observed.path, after=spec.path))
+    trust: TrustPolicyChange | None = None
     if not same_policy(observed.trust, spec.trust_policy, partition):
-        changes.append(TrustPolicyChange(before=observed.trust, after=spec.trust_policy))
+        trust = TrustPolicyChange(before=observed.trust, after=spec.trust_policy)
+    handover = trust is not None and trusts_new_principals(trust.before, trust.after, partition)
+    if trust is not None and not handover:
+        changes.append(trust)
     if observed.description != spec.description:
         changes.append(
             SettingChange(
@@ -380,6 +426,8 @@ def diff(spec: RoleSpec, observed: RoleState) -> tuple[Change, ...]:
     )
     if boundary is not None and boundary.before is not None and boundary.after is not None:
         changes.append(boundary)  # after the removals, before the additions
+    if trust is not None and handover:
+        changes.append(trust)  # between the removals and the additions
     changes.extend(
         InlinePolicyChange(name=name, before=current.get(name), after=doc)
         for name, doc in spec.inline_policies

@@ -39,6 +39,7 @@ from xaccess.plan import (
     TrustPolicyChange,
     diff,
     plan_for,
+    trusts_new_principals,
 )
 
 if TYPE_CHECKING:
@@ -99,44 +100,96 @@ class _Step:
     gone_is_done: bool = False
 
 
-def _steps(session: IAMReader, spec: RoleSpec, changes: tuple[Change, ...]) -> list[_Step]:
-    """Turn changes into API calls: one each, except settings and tags, which are batched."""
+@attrs.frozen(kw_only=True)
+class _Detour:
+    """Calls that take permissions away for a while and give them back, with no change of
+    their own: what the old state keeps must not meet a new boundary or a new trustee."""
+
+    clearing: tuple[_Step, ...]
+    restoring: tuple[_Step, ...]
+
+
+def _detour(
+    iam: IAMClient, spec: RoleSpec, changes: tuple[Change, ...], *, handover: bool
+) -> _Detour:
+    """What to clear before a replaced boundary or a handover of trust, and restore after.
+
+    A policy whose text changes is deleted first (its put after writes the new text). When a
+    handover and a boundary replacement come together, the kept policies leave too: under
+    either boundary they could grant one trustee what its spec does not.
+    """
+    name = spec.role_name
+    boundary = next((c for c in changes if isinstance(c, PermissionsBoundaryChange)), None)
+    replaced = boundary is not None and None not in (boundary.before, boundary.after)
+    if not (handover or replaced):
+        return _Detour(clearing=(), restoring=())
+    inline = [c for c in changes if isinstance(c, InlinePolicyChange)]
+    clearing = [
+        _inline_step(iam, name, attrs.evolve(c, after=None), changes=())
+        for c in inline
+        if c.before is not None and c.after is not None
+    ]
+    restoring: list[_Step] = []
+    if handover and replaced:
+        touched = {c.name for c in inline}
+        attached = {c.policy_arn for c in changes if isinstance(c, ManagedPolicyChange)}
+        kept = [(n, doc) for n, doc in spec.inline_policies if n not in touched]
+        kept_arns = [arn for arn in spec.managed_policy_arns if arn not in attached]
+        for policy, document in kept:
+            change = InlinePolicyChange(name=policy, before=document, after=document)
+            clearing.append(_inline_step(iam, name, attrs.evolve(change, after=None), changes=()))
+            restoring.append(_inline_step(iam, name, change, changes=()))
+        for arn in kept_arns:
+            detach = ManagedPolicyChange(policy_arn=arn, action="detach")
+            clearing.append(_managed_step(iam, name, detach, changes=()))
+            attach = ManagedPolicyChange(policy_arn=arn, action="attach")
+            restoring.append(_managed_step(iam, name, attach, changes=()))
+    return _Detour(clearing=tuple(clearing), restoring=tuple(restoring))
+
+
+def _trust_step(iam: IAMClient, name: str, change: TrustPolicyChange) -> _Step:
+    return _Step(
+        "update trust policy",
+        "UpdateAssumeRolePolicy",
+        functools.partial(
+            iam.update_assume_role_policy, RoleName=name, PolicyDocument=change.after.to_json()
+        ),
+        (change,),
+    )
+
+
+def _steps(
+    session: IAMReader, spec: RoleSpec, changes: tuple[Change, ...], *, handover: bool
+) -> list[_Step]:
+    """Turn changes into API calls: one each, except settings and tags, which are batched.
+
+    ``handover``: the trust change may admit a new principal; the detour's clearing then comes
+    before it (or before a replaced boundary, whichever is first) and its restoring after it.
+    """
     iam = session.iam
     name = spec.role_name
+    detour = _detour(iam, spec, changes, handover=handover)
     steps: list[_Step] = []
-    settings = tuple(c for c in changes if isinstance(c, SettingChange))
-    removed_tags = tuple(c for c in changes if isinstance(c, TagChange) and c.after is None)
-    set_tags = tuple(c for c in changes if isinstance(c, TagChange) and c.after is not None)
+    cleared = False
     for change in changes:
+        clears_first = (handover and isinstance(change, TrustPolicyChange)) or (
+            isinstance(change, PermissionsBoundaryChange)
+            and None not in (change.before, change.after)
+        )
+        if clears_first and not cleared:
+            steps.extend(detour.clearing)
+            cleared = True
         if isinstance(change, TrustPolicyChange):
-            steps.append(
-                _Step(
-                    "update trust policy",
-                    "UpdateAssumeRolePolicy",
-                    functools.partial(
-                        iam.update_assume_role_policy,
-                        RoleName=name,
-                        PolicyDocument=change.after.to_json(),
-                    ),
-                    (change,),
-                )
-            )
+            steps.append(_trust_step(iam, name, change))
+            if handover:
+                steps.extend(detour.restoring)
         elif isinstance(change, PermissionsBoundaryChange):
-            if change.before is not None and change.after is not None:
-                # The old text of a policy being replaced must never meet the new boundary:
-                # delete it first; the put after the boundary step writes the new text.
-                steps.extend(
-                    _inline_step(iam, name, attrs.evolve(c, after=None), changes=())
-                    for c in changes
-                    if isinstance(c, InlinePolicyChange)
-                    and c.before is not None
-                    and c.after is not None
-                )
             steps.append(_boundary_step(iam, name, change))
         elif isinstance(change, ManagedPolicyChange):
             steps.append(_managed_step(iam, name, change))
         elif isinstance(change, InlinePolicyChange):
             steps.append(_inline_step(iam, name, change))
+    settings = tuple(c for c in changes if isinstance(c, SettingChange))
     if settings:
         # UpdateRole resets what it is not given, so both settings always go together.
         steps.insert(
@@ -153,8 +206,9 @@ def _steps(session: IAMReader, spec: RoleSpec, changes: tuple[Change, ...]) -> l
                 settings,
             ),
         )
-    steps.extend(_untag_steps(iam, name, removed_tags))
-    steps.extend(_tag_steps(iam, name, set_tags))
+    tags = [c for c in changes if isinstance(c, TagChange)]
+    steps.extend(_untag_steps(iam, name, [c for c in tags if c.after is None]))
+    steps.extend(_tag_steps(iam, name, [c for c in tags if c.after is not None]))
     return steps
 
 
@@ -176,21 +230,28 @@ def _boundary_step(iam: IAMClient, name: str, change: PermissionsBoundaryChange)
     )
 
 
-def _managed_step(iam: IAMClient, name: str, change: ManagedPolicyChange) -> _Step:
+def _managed_step(
+    iam: IAMClient,
+    name: str,
+    change: ManagedPolicyChange,
+    *,
+    changes: tuple[Change, ...] | None = None,
+) -> _Step:
     arn = change.policy_arn
+    made = (change,) if changes is None else changes
     if change.action == "detach":
         return _Step(
             f"detach managed policy {arn}",
             "DetachRolePolicy",
             lambda: iam.detach_role_policy(RoleName=name, PolicyArn=arn),
-            (change,),
+            made,
             gone_is_done=True,
         )
     return _Step(
         f"attach managed policy {arn}",
         "AttachRolePolicy",
         lambda: iam.attach_role_policy(RoleName=name, PolicyArn=arn),
-        (change,),
+        made,
     )
 
 
@@ -256,9 +317,11 @@ def _tag_steps(iam: IAMClient, name: str, changes: Sequence[TagChange]) -> list[
     return steps
 
 
-def _execute(session: IAMReader, spec: RoleSpec, changes: tuple[Change, ...]) -> tuple[Change, ...]:
+def _execute(
+    session: IAMReader, spec: RoleSpec, changes: tuple[Change, ...], *, handover: bool
+) -> tuple[Change, ...]:
     """Make the changes; raise _Gone if the role disappears, ProvisioningError on failure."""
-    steps = _steps(session, spec, changes)
+    steps = _steps(session, spec, changes, handover=handover)
     applied: list[Change] = []
     for index, step in enumerate(steps):
         try:
@@ -320,7 +383,10 @@ def converge(session: IAMReader, spec: RoleSpec, *, adopt: bool) -> ProvisionedR
                     step="compare path",
                 )
         try:
-            applied = _execute(session, spec, changes)
+            handover = trusts_new_principals(
+                observed.trust, spec.trust_policy, observed.partition
+            ) and any(isinstance(c, TrustPolicyChange) for c in changes)
+            applied = _execute(session, spec, changes, handover=handover)
         except _Gone:
             _log.info("role %s was deleted while being changed; starting again", spec.role_name)
             continue
@@ -359,6 +425,12 @@ def apply(
     any permission is added, and a boundary is removed only after the permissions have reached
     the spec; when a boundary is replaced, inline policies whose text changes are deleted before
     it and put again after it, so their old text never meets the new boundary.
+
+    A trust policy that keeps the same trustees (a new external ID, a tightened condition) is
+    updated first. One that may trust a new principal is updated after every removal and before
+    every addition, with the policies whose text changes deleted before it (and, if the boundary
+    is replaced too, every policy the role keeps, put back after it): whatever step fails, the
+    old trustee holds at most the old spec's permissions and the new one at most the new spec's.
 
     A role created or deleted by someone else while this runs is handled by reading it again
     and converging. If a step fails, nothing is rolled back (the previous state is not a spec to
