@@ -24,6 +24,7 @@ from xaccess.aws.provisioning._failures import (
     require_spec,
 )
 from xaccess.aws.provisioning.creation import AlreadyExists, ProvisionedRole, create_role, iam_tag
+from xaccess.aws.provisioning.own_account import refuse_own_account_trust
 from xaccess.aws.provisioning.reads import NO_SUCH_ENTITY, IAMReader
 from xaccess.errors import AWSError, ProvisioningError
 from xaccess.limits import MAX_TAGS_PER_CALL
@@ -59,7 +60,13 @@ class _Gone(Exception):
     """The role disappeared while it was being changed."""
 
 
-def plan(iam: IAMClient, spec: RoleSpec, *, retry: RetryPolicy | None = None) -> Plan:
+def plan(
+    iam: IAMClient,
+    spec: RoleSpec,
+    *,
+    third_party: bool = False,
+    retry: RetryPolicy | None = None,
+) -> Plan:
     """Compare the role in IAM with ``spec`` and list what :func:`apply` would change.
 
     Only reads: ``GetRole``, ``ListRoleTags``, ``ListRolePolicies`` and ``GetRolePolicy``,
@@ -70,6 +77,9 @@ def plan(iam: IAMClient, spec: RoleSpec, *, retry: RetryPolicy | None = None) ->
     Args:
         iam: A boto3 IAM client.
         spec: The desired state.
+        third_party: Refuse, before any IAM call, a trust policy that names the account of
+            the IAM client (found with STS ``GetCallerIdentity``); see
+            :mod:`~xaccess.aws.provisioning.own_account`.
         retry: How transient failures are retried; :class:`RetryPolicy` defaults if ``None``.
 
     Returns:
@@ -77,13 +87,18 @@ def plan(iam: IAMClient, spec: RoleSpec, *, retry: RetryPolicy | None = None) ->
 
     Raises:
         ~xaccess.errors.ValidationError: If ``spec`` is not a
-            :class:`~xaccess.rolespec.RoleSpec`.
-        ~xaccess.errors.AWSError: If reading the role failed (for example ``AccessDenied``).
+            :class:`~xaccess.rolespec.RoleSpec`, or with ``third_party`` if its trust policy
+            names the IAM client's own account.
+        ~xaccess.errors.AWSError: If reading the role failed (for example ``AccessDenied``),
+            or, with ``third_party``, if ``GetCallerIdentity`` failed.
 
     .. versionadded:: 0.1.0
     """
     checked = require_spec(spec)
+    checking = check_bool(third_party, "third_party")
     session = IAMReader(iam, require_retry(retry))
+    if checking:
+        refuse_own_account_trust(session, checked, doing=None)
     return plan_for(checked, session.observe(checked.role_name))
 
 
@@ -411,6 +426,7 @@ def apply(
     spec: RoleSpec,
     *,
     adopt: bool = False,
+    third_party: bool = False,
     retry: RetryPolicy | None = None,
 ) -> ProvisionedRole:
     """Bring the role to ``spec``: create it if missing, otherwise make the changes :func:`plan`
@@ -442,13 +458,18 @@ def apply(
         spec: The desired state.
         adopt: Take over an existing role that lacks the ownership tag. Its tags, policies and
             settings are replaced by the spec's, and it gets the ownership tag.
+        third_party: Refuse, before any IAM call, a trust policy that names the account of
+            the IAM client (found with STS ``GetCallerIdentity``); see
+            :mod:`~xaccess.aws.provisioning.own_account`.
         retry: How transient failures are retried; :class:`RetryPolicy` defaults if ``None``.
 
     Returns:
         The role, with ``created`` and the ``changes`` made.
 
     Raises:
-        ~xaccess.errors.ValidationError: If an argument is invalid (before any AWS call).
+        ~xaccess.errors.ValidationError: If an argument is invalid (before any AWS call), or
+            with ``third_party`` if the trust policy names the IAM client's own account
+            (before any IAM call).
         ~xaccess.aws.provisioning.RoleNotManaged: If the role exists without the ownership
             tag and ``adopt`` is false.
         ~xaccess.errors.ProvisioningError: If reading or changing the role failed (``step``,
@@ -459,5 +480,8 @@ def apply(
     """
     checked = require_spec(spec)
     adopting = check_bool(adopt, "adopt")
+    checking = check_bool(third_party, "third_party")
     session = IAMReader(iam, require_retry(retry))
+    if checking:
+        refuse_own_account_trust(session, checked, doing="Applying the spec to")
     return converge(session, checked, adopt=adopting)

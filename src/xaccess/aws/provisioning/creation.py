@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from xaccess._validate import check_bool
 from xaccess.aws._retry import is_transient
 from xaccess.aws.provisioning._failures import (
     ALREADY_EXISTS,
@@ -25,6 +26,7 @@ from xaccess.aws.provisioning._failures import (
     require_retry,
     require_spec,
 )
+from xaccess.aws.provisioning.own_account import refuse_own_account_trust
 from xaccess.aws.provisioning.reads import NO_SUCH_ENTITY, IAMReader
 from xaccess.aws.provisioning.revocation import Revocation, strip_and_delete
 from xaccess.errors import AWSError
@@ -239,7 +241,13 @@ def _delete_created_role(session: IAMReader, progress: Revocation) -> None:
         raise
 
 
-def create(iam: IAMClient, spec: RoleSpec, *, retry: RetryPolicy | None = None) -> ProvisionedRole:
+def create(
+    iam: IAMClient,
+    spec: RoleSpec,
+    *,
+    third_party: bool = False,
+    retry: RetryPolicy | None = None,
+) -> ProvisionedRole:
     """Create the role described by ``spec``, all or nothing.
 
     Calls ``CreateRole`` (with the trust policy, path, description, maximum session duration,
@@ -258,6 +266,9 @@ def create(iam: IAMClient, spec: RoleSpec, *, retry: RetryPolicy | None = None) 
     Args:
         iam: A boto3 IAM client.
         spec: The role to create.
+        third_party: Refuse, before any IAM call, a trust policy that names the account of
+            the IAM client (found with STS ``GetCallerIdentity``); see
+            :mod:`~xaccess.aws.provisioning.own_account`.
         retry: How transient failures are retried; :class:`RetryPolicy` defaults if ``None``.
 
     Returns:
@@ -265,7 +276,9 @@ def create(iam: IAMClient, spec: RoleSpec, *, retry: RetryPolicy | None = None) 
 
     Raises:
         ~xaccess.errors.ValidationError: If ``spec`` is not a
-            :class:`~xaccess.rolespec.RoleSpec` (before any AWS call).
+            :class:`~xaccess.rolespec.RoleSpec` (before any AWS call), or with
+            ``third_party`` if its trust policy names the IAM client's own account (before
+            any IAM call).
         ~xaccess.errors.ProvisioningError: If a step failed; ``step``, ``code`` and
             ``operation`` say where and why, ``rolled_back`` lists what was undone and
             ``left_behind`` what could not be. ``code`` is ``EntityAlreadyExists`` when a
@@ -274,7 +287,10 @@ def create(iam: IAMClient, spec: RoleSpec, *, retry: RetryPolicy | None = None) 
     .. versionadded:: 0.1.0
     """
     checked = require_spec(spec)
+    checking = check_bool(third_party, "third_party")
     session = IAMReader(iam, require_retry(retry))
+    if checking:
+        refuse_own_account_trust(session, checked, doing="Creating")
     try:
         return create_role(session, checked)
     except AlreadyExists as exists:
