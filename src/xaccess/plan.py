@@ -390,20 +390,7 @@ def diff(spec: RoleSpec, observed: RoleState) -> tuple[Change, ...]:
     handover = trust is not None and trusts_new_principals(trust.before, trust.after, partition)
     if trust is not None and not handover:
         changes.append(trust)
-    if observed.description != spec.description:
-        changes.append(
-            SettingChange(
-                setting="description", before=observed.description, after=spec.description
-            )
-        )
-    if observed.max_session_duration != spec.max_session_duration:
-        changes.append(
-            SettingChange(
-                setting="max_session_duration",
-                before=observed.max_session_duration,
-                after=spec.max_session_duration,
-            )
-        )
+    changes.extend(_setting_changes(spec, observed))
     boundary: PermissionsBoundaryChange | None = None
     if observed.boundary != spec.permissions_boundary:
         boundary = PermissionsBoundaryChange(
@@ -441,19 +428,43 @@ def diff(spec: RoleSpec, observed: RoleState) -> tuple[Change, ...]:
     )
     if boundary is not None and boundary.after is None:
         changes.append(boundary)  # the old boundary bounds every step until the last
-    have_tags = dict(observed.tags)
-    wanted_tags = {tag.key: tag.value for tag in spec.role_tags}
-    changes.extend(
+    changes.extend(_tag_changes(spec, observed))
+    return tuple(changes)
+
+
+def _setting_changes(spec: RoleSpec, observed: RoleState) -> list[SettingChange]:
+    changes: list[SettingChange] = []
+    if observed.description != spec.description:
+        changes.append(
+            SettingChange(
+                setting="description", before=observed.description, after=spec.description
+            )
+        )
+    if observed.max_session_duration != spec.max_session_duration:
+        changes.append(
+            SettingChange(
+                setting="max_session_duration",
+                before=observed.max_session_duration,
+                after=spec.max_session_duration,
+            )
+        )
+    return changes
+
+
+def _tag_changes(spec: RoleSpec, observed: RoleState) -> list[TagChange]:
+    """Removed tags first, then added and changed ones, by key."""
+    have = dict(observed.tags)
+    wanted = {tag.key: tag.value for tag in spec.role_tags}
+    removed = [
         TagChange(key=key, before=value, after=None)
         for key, value in observed.tags
-        if key not in wanted_tags
-    )
-    changes.extend(
-        TagChange(key=key, before=have_tags.get(key), after=value)
-        for key, value in sorted(wanted_tags.items())
-        if have_tags.get(key) != value
-    )
-    return tuple(changes)
+        if key not in wanted
+    ]
+    return removed + [
+        TagChange(key=key, before=have.get(key), after=value)
+        for key, value in sorted(wanted.items())
+        if have.get(key) != value
+    ]
 
 
 def plan_for(spec: RoleSpec, observed: RoleState | None) -> Plan:

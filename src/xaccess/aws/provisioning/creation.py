@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import attrs
 
@@ -84,6 +84,35 @@ class AlreadyExists(Exception):
         self.error = error
 
 
+def _create_role_failed(session: IAMReader, spec: RoleSpec, err: AWSError) -> NoReturn:
+    """Raise AlreadyExists, or the ProvisioningError that says whether a role may exist."""
+    if err.code == ALREADY_EXISTS:
+        raise AlreadyExists(err) from err
+    outcome = "Nothing was created."
+    left_behind: tuple[str, ...] = ()
+    if err.__cause__ is not None and is_transient(err.__cause__):
+        # A timeout or a 5xx may come after CreateRole took effect: look before saying
+        # that nothing was created. A role found is handled as if CreateRole had answered
+        # EntityAlreadyExists (converged if it is this spec's, refused otherwise).
+        try:
+            exists = session.role_exists(spec.role_name)
+        except AWSError as check_err:
+            outcome = (
+                f"CreateRole may have taken effect, and checking failed too ({check_err}); "
+                "revoke() removes the role if it exists."
+            )
+            left_behind = (f"role {spec.role_name} (if CreateRole took effect)",)
+        else:
+            if exists:
+                raise AlreadyExists(err) from err
+    raise failure(
+        err,
+        f"Creating role {spec.role_name} failed at step 'create role': {err}. {outcome}",
+        step="create role",
+        left_behind=left_behind,
+    ) from err.__cause__
+
+
 def create_role(session: IAMReader, spec: RoleSpec) -> ProvisionedRole:
     """CreateRole, then the inline and managed policies; undo everything on failure."""
     iam = session.iam
@@ -101,31 +130,7 @@ def create_role(session: IAMReader, spec: RoleSpec) -> ProvisionedRole:
     try:
         role = session.call("CreateRole", lambda: iam.create_role(**params))["Role"]
     except AWSError as err:
-        if err.code == ALREADY_EXISTS:
-            raise AlreadyExists(err) from err
-        outcome = "Nothing was created."
-        left_behind: tuple[str, ...] = ()
-        if err.__cause__ is not None and is_transient(err.__cause__):
-            # A timeout or a 5xx may come after CreateRole took effect: look before saying
-            # that nothing was created. A role found is handled as if CreateRole had answered
-            # EntityAlreadyExists (converged if it is this spec's, refused otherwise).
-            try:
-                exists = session.role_exists(spec.role_name)
-            except AWSError as check_err:
-                outcome = (
-                    f"CreateRole may have taken effect, and checking failed too ({check_err}); "
-                    "revoke() removes the role if it exists."
-                )
-                left_behind = (f"role {spec.role_name} (if CreateRole took effect)",)
-            else:
-                if exists:
-                    raise AlreadyExists(err) from err
-        raise failure(
-            err,
-            f"Creating role {spec.role_name} failed at step 'create role': {err}. {outcome}",
-            step="create role",
-            left_behind=left_behind,
-        ) from err.__cause__
+        _create_role_failed(session, spec, err)
     _log.info("created role %s", role["Arn"])
     done: list[tuple[str, str]] = []
     step = ""
