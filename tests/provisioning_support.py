@@ -1,4 +1,4 @@
-"""Shared helpers for the provisioning tests: fake credentials, clients, specs, call recording.
+"""Shared helpers for the provisioning tests: clients, specs, call recording, moto snapshots.
 
 Every client is configured with one botocore attempt (``total_max_attempts=1``) so that faults
 injected by :class:`CallRecorder` reach xaccess's own retry logic instead of botocore's.
@@ -18,13 +18,14 @@ import moto
 import pytest
 from botocore.config import Config
 
+# Re-exported: tests/test_docs.py imports it from here.
+from tests.support import fake_aws_environment as fake_aws_environment  # noqa: PLC0414
 from xaccess.aws.provisioning import RetryPolicy
 from xaccess.policy import PolicyDocument
 from xaccess.rolespec import RoleSpec
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from pathlib import Path
 
     from mypy_boto3_iam import IAMClient
 
@@ -63,27 +64,6 @@ _STATUS: Final = {
     "EntityAlreadyExists": 409,
     "DeleteConflict": 409,
 }
-
-
-def fake_aws_environment(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
-    """Fake credentials and an empty AWS configuration, so nothing can reach a real account."""
-    for variable in (
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_IAM",
-    ):
-        monkeypatch.delenv(variable, raising=False)
-    for variable, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SECURITY_TOKEN": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(home / "aws-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-credentials"),
-    }.items():
-        monkeypatch.setenv(variable, value)
 
 
 @functools.cache
@@ -278,6 +258,18 @@ def moto_iam_restore(snapshot: Any) -> None:
     get_backend("iam")[ACCOUNT]["aws"] = copy.deepcopy(snapshot)
 
 
+def run_once(action: Callable[[], object]) -> Callable[..., None]:
+    """An event handler that runs ``action`` the first time only."""
+    done: list[bool] = []
+
+    def handler(**_: Any) -> None:
+        if not done:
+            done.append(True)
+            action()
+
+    return handler
+
+
 def apply_concurrently(
     make_client: Callable[[], IAMClient], spec: RoleSpec, workers: int = 4
 ) -> tuple[list[ProvisionedRole], list[BaseException]]:
@@ -311,9 +303,8 @@ def apply_concurrently(
 
 
 @pytest.fixture
-def iam(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[IAMClient]:
+def iam(fake_env: None) -> Iterator[IAMClient]:
     """An in-process moto IAM holding the managed policies the specs use."""
-    fake_aws_environment(monkeypatch, tmp_path)
     with moto.mock_aws():
         client = iam_client()
         make_policies(client)

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
         VerificationReport,
     )
     from xaccess.aws.provisioning import (
-        Plan,
         ProvisionedRole,
         RetryPolicy,
         RevokeResult,
@@ -53,6 +52,7 @@ if TYPE_CHECKING:
         MANAGED_POLICY_SIZE_QUOTA,
         TRUST_POLICY_SIZE_QUOTA,
     )
+    from xaccess.plan import Plan
     from xaccess.policy import (
         Condition,
         Decision,
@@ -92,7 +92,7 @@ _LAZY: dict[str, str] = {
     "NamedPolicy": "xaccess.grant",
     "ThirdPartyGrant": "xaccess.grant",
     "AssumeRoleClient": "xaccess.aws.assume",
-    "Plan": "xaccess.aws.provisioning",
+    "Plan": "xaccess.plan",
     "ProvisionedRole": "xaccess.aws.provisioning",
     "RetryPolicy": "xaccess.aws.provisioning",
     "RevokeResult": "xaccess.aws.provisioning",

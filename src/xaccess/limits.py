@@ -101,3 +101,8 @@ Policies AWS writes itself go past :data:`MAX_POLICY_DOCUMENT`: the AWS managed 
 for several times that, while keeping what a hostile input can make xaccess read finite. No
 string inside a policy, and no list in one, can be longer.
 """
+
+# --- provisioning -----------------------------------------------------------------------------
+
+MAX_TAGS_PER_CALL: Final = 50
+"""Tags one ``TagRole`` call sets, and tag keys one ``UntagRole`` call removes."""

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from xaccess import limits
 from xaccess.errors import PolicySizeError, ValidationError
 from xaccess.identifiers import (
     RoleArn,
@@ -69,8 +70,8 @@ MANAGED_TAG_VALUE: Final = "true"
 .. versionadded:: 0.1.0
 """
 
-MAX_ROLE_TAGS: Final = 50
-"""The most tags an IAM role can carry, the ownership tag included.
+MAX_ROLE_TAGS: Final = limits.MAX_ROLE_TAGS
+"""The most tags an IAM role can carry, the ownership tag included (:mod:`xaccess.limits`).
 
 .. versionadded:: 0.1.0
 """
@@ -315,7 +316,7 @@ class RoleSpec:
     permissions_boundary: str | None = attrs.field(default=None, validator=_check_boundary)
     description: str = attrs.field(default="", validator=_check_description)
     max_session_duration: int = attrs.field(
-        default=3600,
+        default=limits.DEFAULT_MAX_SESSION_DURATION,
         converter=_max_session_converter,
         validator=_check_max_session,
     )

@@ -2,17 +2,15 @@
 
 Here requests and answers go through botocore's HTTP stack and IAM's wire format (policies
 URL-encoded in XML), and concurrent appliers each have their own client and connection, as in
-production. The server starts once for the module and its state is reset before each test.
+production. The suite's one moto server (``moto_server`` in conftest) is reset before each test.
 """
 
 from __future__ import annotations
 
-import urllib.request
 from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from botocore.awsrequest import AWSResponse, HTTPHeaders
-from moto.server import ThreadedMotoServer
 
 from tests.provisioning_support import (
     ACCOUNT,
@@ -22,7 +20,6 @@ from tests.provisioning_support import (
     CallRecorder,
     apply_concurrently,
     drift,
-    fake_aws_environment,
     full_spec,
     iam_client,
     make_policies,
@@ -32,37 +29,14 @@ from xaccess.aws.provisioning import apply, create, plan, revoke
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from pathlib import Path
 
     from mypy_boto3_iam import IAMClient
 
 
-@pytest.fixture(scope="module")
-def moto_server() -> Iterator[str]:
-    """A moto server on a free port of 127.0.0.1, stopped when the module is done."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
 @pytest.fixture
-def endpoint(moto_server: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
-    """The server's URL, with its state reset and fake credentials in the environment."""
-    fake_aws_environment(monkeypatch, tmp_path)
-    request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")  # noqa: S310 - 127.0.0.1 only
-    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - 127.0.0.1 only
-        assert 200 == answer.status
-    return moto_server
-
-
-@pytest.fixture
-def iam(endpoint: str) -> IAMClient:
+def iam(moto_endpoint: str) -> IAMClient:
     """A client of the server, with the managed policies the specs use."""
-    client = iam_client(endpoint_url=endpoint)
+    client = iam_client(endpoint_url=moto_endpoint)
     make_policies(client)
     return client
 
@@ -143,17 +117,17 @@ class _Raw:
         return self._body
 
 
-def test_four_threads_applying_at_once_converge_over_http(endpoint: str) -> None:
+def test_four_threads_applying_at_once_converge_over_http(moto_endpoint: str) -> None:
     """Four processes' worth of clients applying one spec at once: no error, one role, the
     spec's state."""
-    make_policies(iam_client(endpoint_url=endpoint))
+    make_policies(iam_client(endpoint_url=moto_endpoint))
     spec = full_spec()
 
-    results, errors = apply_concurrently(lambda: iam_client(endpoint_url=endpoint), spec)
+    results, errors = apply_concurrently(lambda: iam_client(endpoint_url=moto_endpoint), spec)
 
     assert [] == errors
     assert 4 == len(results)
     assert 1 <= sum(r.created for r in results)
-    check = iam_client(endpoint_url=endpoint)
+    check = iam_client(endpoint_url=moto_endpoint)
     assert ["AcmeAudit"] == [r["RoleName"] for r in check.list_roles()["Roles"]]
     assert plan(check, spec, retry=NO_WAIT).is_empty

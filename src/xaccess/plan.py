@@ -1,0 +1,545 @@
+"""The desired-state diff: what must change to bring an IAM role to its :class:`RoleSpec`.
+
+Pure (no boto3, no I/O). :class:`RoleState` is what IAM holds for one role, as read by
+:mod:`xaccess.aws.provisioning`; :func:`diff` compares it with a spec and lists the changes, in
+the order :func:`~xaccess.aws.provisioning.apply` makes them, and :class:`Plan` wraps them with a
+printable review (``str(plan)``). Policies are compared by their canonical form
+(:func:`~xaccess.rolespec.canonical_policy`), so the way IAM rewrites stored documents never shows
+as a change.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Final, Literal, TypeAlias
+
+import attrs
+
+from xaccess.errors import ValidationError
+from xaccess.identifiers import RoleArn
+from xaccess.policy import PolicyDocument, Statement
+from xaccess.rolespec import MANAGED_TAG_KEY, MANAGED_TAG_VALUE, RoleSpec, canonical_policy
+
+__all__ = [
+    "Change",
+    "InlinePolicyChange",
+    "ManagedPolicyChange",
+    "ObservedPolicy",
+    "PathChange",
+    "PermissionsBoundaryChange",
+    "Plan",
+    "RoleCreation",
+    "RoleState",
+    "SettingChange",
+    "TagChange",
+    "TrustPolicyChange",
+    "creation_changes",
+    "diff",
+    "plan_for",
+    "same_policy",
+    "trusts_new_principals",
+]
+
+_DIFF_CONTEXT: Final = 2
+#: The condition key that carries the external ID, as canonical_policy writes keys (lower case).
+_EXTERNAL_ID_KEY: Final = "sts:externalid"
+
+
+# --- changes ---------------------------------------------------------------------------------
+
+ObservedPolicy: TypeAlias = "PolicyDocument | str"
+"""A policy as IAM holds it: a document, or its raw text if it is not a readable policy.
+
+.. versionadded:: 0.1.0
+"""
+
+
+def _policy_lines(document: PolicyDocument | str | None) -> list[str]:
+    if document is None:
+        return []
+    if isinstance(document, str):
+        return [f"(not a readable policy: {document[:60]!r})"]
+    return document.to_json(indent=2).splitlines()
+
+
+def _document_diff(before: PolicyDocument | str | None, after: PolicyDocument | None) -> list[str]:
+    """A unified diff of two documents' JSON (a whole document when one side is missing)."""
+    old, new = _policy_lines(before), _policy_lines(after)
+    if not old:
+        return [f"+ {line}" for line in new]
+    if not new:
+        return [f"- {line}" for line in old]
+    lines: list[str] = []
+    for line in difflib.unified_diff(old, new, lineterm="", n=_DIFF_CONTEXT):
+        if line.startswith(("---", "+++")):
+            continue
+        lines.append("  ..." if line.startswith("@@") else f"{line[0]} {line[1:]}")
+    return lines
+
+
+@attrs.frozen(kw_only=True)
+class RoleCreation:
+    """The role does not exist and will be created.
+
+    .. versionadded:: 0.1.0
+    """
+
+    role_name: str
+    path: str
+
+    def __str__(self) -> str:
+        return f"+ role {self.role_name} (path {self.path})"
+
+
+@attrs.frozen(kw_only=True)
+class PathChange:
+    """The role exists at another path. IAM cannot change a role's path, so apply refuses.
+
+    .. versionadded:: 0.1.0
+    """
+
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return (
+            f"! path {self.before} -> {self.after}: IAM cannot move a role; "
+            "revoke it and create it again"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class TrustPolicyChange:
+    """The trust policy is set (``before`` is ``None`` for a new role) or replaced.
+
+    ``before`` is the document IAM holds, or its raw text if it is not a readable policy.
+
+    .. versionadded:: 0.1.0
+    """
+
+    before: PolicyDocument | str | None
+    after: PolicyDocument
+
+    def __str__(self) -> str:
+        return "+ trust policy" if self.before is None else "~ trust policy"
+
+    def diff(self) -> list[str]:
+        """The JSON lines that change, as a unified diff.
+
+        .. versionadded:: 0.1.0
+        """
+        return _document_diff(self.before, self.after)
+
+
+@attrs.frozen(kw_only=True)
+class InlinePolicyChange:
+    """An inline policy is added (``before`` is ``None``), replaced, or deleted (``after`` is
+    ``None``).
+
+    .. versionadded:: 0.1.0
+    """
+
+    name: str
+    before: PolicyDocument | str | None
+    after: PolicyDocument | None
+
+    def __str__(self) -> str:
+        if self.after is None:
+            return f"- inline policy {self.name}"
+        if self.before is None:
+            return f"+ inline policy {self.name}"
+        return f"~ inline policy {self.name}"
+
+    def diff(self) -> list[str]:
+        """The JSON lines that change, as a unified diff.
+
+        .. versionadded:: 0.1.0
+        """
+        return _document_diff(self.before, self.after)
+
+
+@attrs.frozen(kw_only=True)
+class ManagedPolicyChange:
+    """A managed policy is attached or detached.
+
+    .. versionadded:: 0.1.0
+    """
+
+    policy_arn: str
+    action: Literal["attach", "detach"]
+
+    def __str__(self) -> str:
+        sign = "+" if self.action == "attach" else "-"
+        return f"{sign} managed policy {self.policy_arn}"
+
+
+@attrs.frozen(kw_only=True)
+class PermissionsBoundaryChange:
+    """The permissions boundary is set, replaced or removed (``after`` is ``None``).
+
+    .. versionadded:: 0.1.0
+    """
+
+    before: str | None
+    after: str | None
+
+    def __str__(self) -> str:
+        if self.before is None:
+            return f"+ permissions boundary {self.after}"
+        if self.after is None:
+            return f"- permissions boundary {self.before}"
+        return f"~ permissions boundary {self.before} -> {self.after}"
+
+
+@attrs.frozen(kw_only=True)
+class TagChange:
+    """A tag is added (``before`` is ``None``), changed, or removed (``after`` is ``None``).
+
+    .. versionadded:: 0.1.0
+    """
+
+    key: str
+    before: str | None
+    after: str | None
+
+    def __str__(self) -> str:
+        if self.before is None:
+            return f"+ tag {self.key} = {self.after!r}"
+        if self.after is None:
+            return f"- tag {self.key} (was {self.before!r})"
+        return f"~ tag {self.key}: {self.before!r} -> {self.after!r}"
+
+
+@attrs.frozen(kw_only=True)
+class SettingChange:
+    """The description or the maximum session duration changes (``before`` is ``None`` for a
+    new role).
+
+    .. versionadded:: 0.1.0
+    """
+
+    setting: Literal["description", "max_session_duration"]
+    before: str | int | None
+    after: str | int
+
+    def __str__(self) -> str:
+        label = self.setting.replace("_", " ")
+        if self.before is None:
+            return f"+ {label} {self.after!r}"
+        return f"~ {label}: {self.before!r} -> {self.after!r}"
+
+
+Change: TypeAlias = (
+    RoleCreation
+    | PathChange
+    | TrustPolicyChange
+    | SettingChange
+    | PermissionsBoundaryChange
+    | ManagedPolicyChange
+    | InlinePolicyChange
+    | TagChange
+)
+"""One difference between a role and its spec.
+
+.. versionadded:: 0.1.0
+"""
+
+
+# --- what IAM holds ---------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class RoleState:
+    """What IAM holds for one role: the input of :func:`diff`.
+
+    Policies are documents, or their raw text if IAM holds something that is not a readable
+    policy. Inline policies and tags are sorted pairs, managed policy ARNs a sorted tuple.
+
+    .. versionadded:: 0.1.0
+    """
+
+    arn: str
+    role_id: str
+    path: str
+    trust: ObservedPolicy
+    description: str
+    max_session_duration: int
+    boundary: str | None
+    inline: tuple[tuple[str, ObservedPolicy], ...]
+    managed_arns: tuple[str, ...]
+    tags: tuple[tuple[str, str], ...]
+
+    @property
+    def partition(self) -> str:
+        """The partition of the role's ARN (``aws`` if the ARN does not parse).
+
+        .. versionadded:: 0.1.0
+        """
+        try:
+            return RoleArn.parse(self.arn).partition
+        except ValidationError:
+            return "aws"
+
+    @property
+    def managed(self) -> bool:
+        """Whether the role carries the ownership tag.
+
+        .. versionadded:: 0.1.0
+        """
+        return (MANAGED_TAG_KEY, MANAGED_TAG_VALUE) in self.tags
+
+
+def same_policy(observed: ObservedPolicy | None, desired: PolicyDocument, partition: str) -> bool:
+    """Whether an observed policy is ``desired`` up to IAM's rewriting (canonical forms).
+
+    .. versionadded:: 0.1.0
+    """
+    return isinstance(observed, PolicyDocument) and canonical_policy(
+        observed, partition=partition
+    ) == canonical_policy(desired, partition=partition)
+
+
+def _admits(statement: Statement) -> Statement:
+    """What a trust statement admits, apart from the external ID it asks for."""
+    return attrs.evolve(
+        statement,
+        sid=None,
+        conditions=tuple(c for c in statement.conditions if c.key != _EXTERNAL_ID_KEY),
+    )
+
+
+def trusts_new_principals(
+    before: ObservedPolicy | None, after: PolicyDocument, partition: str
+) -> bool:
+    """Whether the trust policy ``after`` may admit a principal that ``before`` does not.
+
+    Judged statement by statement on canonical forms, and erring towards ``True``: ``False``
+    only if every ``Allow`` of ``after`` equals an ``Allow`` of ``before`` except for its
+    ``sts:ExternalId`` condition, and every ``Deny`` of ``before`` is kept. A change of external
+    ID alone (rotation) or a tightened condition then keeps the same trustees. An unreadable
+    ``before`` counts as trusting no one.
+
+    .. versionadded:: 0.1.0
+    """
+    if not isinstance(before, PolicyDocument):
+        return True
+    old = canonical_policy(before, partition=partition).statements
+    new = canonical_policy(after, partition=partition).statements
+    old_allows = {_admits(s) for s in old if s.effect == "Allow"}
+    new_denies = {attrs.evolve(s, sid=None) for s in new if s.effect == "Deny"}
+    return any(_admits(s) not in old_allows for s in new if s.effect == "Allow") or any(
+        attrs.evolve(s, sid=None) not in new_denies for s in old if s.effect == "Deny"
+    )
+
+
+# --- the diff --------------------------------------------------------------------------------
+
+
+def creation_changes(spec: RoleSpec) -> tuple[Change, ...]:
+    """Everything a new role made from ``spec`` gets, in the order it is made.
+
+    .. versionadded:: 0.1.0
+    """
+    changes: list[Change] = [
+        RoleCreation(role_name=spec.role_name, path=spec.path),
+        TrustPolicyChange(before=None, after=spec.trust_policy),
+    ]
+    if spec.description:
+        changes.append(SettingChange(setting="description", before=None, after=spec.description))
+    changes.append(
+        SettingChange(setting="max_session_duration", before=None, after=spec.max_session_duration)
+    )
+    if spec.permissions_boundary is not None:
+        changes.append(PermissionsBoundaryChange(before=None, after=spec.permissions_boundary))
+    changes.extend(
+        InlinePolicyChange(name=name, before=None, after=doc) for name, doc in spec.inline_policies
+    )
+    changes.extend(
+        ManagedPolicyChange(policy_arn=arn, action="attach") for arn in spec.managed_policy_arns
+    )
+    changes.extend(TagChange(key=t.key, before=None, after=t.value) for t in spec.role_tags)
+    return tuple(changes)
+
+
+def diff(spec: RoleSpec, observed: RoleState) -> tuple[Change, ...]:
+    """What must change, in the order apply makes the changes.
+
+    Removals come before additions so that a role never holds more than either its old or its
+    new permissions, and so that quotas (inline policy size, attached policy count) are not
+    exceeded part way. A permissions boundary only restricts, so setting one comes before the
+    permission changes, removing one after them, and replacing one between the removals and the
+    additions.
+
+    The trust policy changes first when it admits no new principal (a tightened condition or a
+    new external ID takes effect at once). When it may admit a new principal (a handover to
+    another trustee), it changes after every removal and before every addition: the old
+    trustee then only ever sees permissions narrow, and the new one only ever sees them widen
+    from what both specs grant (see :func:`trusts_new_principals`).
+
+    .. versionadded:: 0.1.0
+    """
+    partition = observed.partition
+    changes: list[Change] = []
+    if observed.path != spec.path:
+        changes.append(PathChange(before=observed.path, after=spec.path))
+    trust: TrustPolicyChange | None = None
+    if not same_policy(observed.trust, spec.trust_policy, partition):
+        trust = TrustPolicyChange(before=observed.trust, after=spec.trust_policy)
+    handover = trust is not None and trusts_new_principals(trust.before, trust.after, partition)
+    if trust is not None and not handover:
+        changes.append(trust)
+    changes.extend(_setting_changes(spec, observed))
+    boundary: PermissionsBoundaryChange | None = None
+    if observed.boundary != spec.permissions_boundary:
+        boundary = PermissionsBoundaryChange(
+            before=observed.boundary, after=spec.permissions_boundary
+        )
+    if boundary is not None and boundary.before is None:
+        changes.append(boundary)  # a new boundary bounds everything that follows
+    wanted_arns = set(spec.managed_policy_arns)
+    changes.extend(
+        ManagedPolicyChange(policy_arn=arn, action="detach")
+        for arn in observed.managed_arns
+        if arn not in wanted_arns
+    )
+    current = dict(observed.inline)
+    wanted = dict(spec.inline_policies)
+    changes.extend(
+        InlinePolicyChange(name=name, before=doc, after=None)
+        for name, doc in observed.inline
+        if name not in wanted
+    )
+    if boundary is not None and boundary.before is not None and boundary.after is not None:
+        changes.append(boundary)  # after the removals, before the additions
+    if trust is not None and handover:
+        changes.append(trust)  # between the removals and the additions
+    changes.extend(
+        InlinePolicyChange(name=name, before=current.get(name), after=doc)
+        for name, doc in spec.inline_policies
+        if not same_policy(current.get(name), doc, partition)
+    )
+    have_arns = set(observed.managed_arns)
+    changes.extend(
+        ManagedPolicyChange(policy_arn=arn, action="attach")
+        for arn in spec.managed_policy_arns
+        if arn not in have_arns
+    )
+    if boundary is not None and boundary.after is None:
+        changes.append(boundary)  # the old boundary bounds every step until the last
+    changes.extend(_tag_changes(spec, observed))
+    return tuple(changes)
+
+
+def _setting_changes(spec: RoleSpec, observed: RoleState) -> list[SettingChange]:
+    changes: list[SettingChange] = []
+    if observed.description != spec.description:
+        changes.append(
+            SettingChange(
+                setting="description", before=observed.description, after=spec.description
+            )
+        )
+    if observed.max_session_duration != spec.max_session_duration:
+        changes.append(
+            SettingChange(
+                setting="max_session_duration",
+                before=observed.max_session_duration,
+                after=spec.max_session_duration,
+            )
+        )
+    return changes
+
+
+def _tag_changes(spec: RoleSpec, observed: RoleState) -> list[TagChange]:
+    """Removed tags first, then added and changed ones, by key."""
+    have = dict(observed.tags)
+    wanted = {tag.key: tag.value for tag in spec.role_tags}
+    removed = [
+        TagChange(key=key, before=value, after=None)
+        for key, value in observed.tags
+        if key not in wanted
+    ]
+    return removed + [
+        TagChange(key=key, before=have.get(key), after=value)
+        for key, value in sorted(wanted.items())
+        if have.get(key) != value
+    ]
+
+
+def plan_for(spec: RoleSpec, observed: RoleState | None) -> Plan:
+    """The plan for ``spec`` given what IAM holds (``None``: the role does not exist).
+
+    .. versionadded:: 0.1.0
+    """
+    if observed is None:
+        return Plan(
+            role_name=spec.role_name,
+            role_arn=None,
+            role_exists=False,
+            managed=True,
+            changes=creation_changes(spec),
+        )
+    return Plan(
+        role_name=spec.role_name,
+        role_arn=observed.arn,
+        role_exists=True,
+        managed=observed.managed,
+        changes=diff(spec, observed),
+    )
+
+
+# --- the plan ------------------------------------------------------------------------------
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    """The changes that would bring a role to its spec, from :func:`plan`.
+
+    ``str(plan)`` is a review listing: one line per change (``+`` added, ``-`` removed, ``~``
+    changed, ``!`` cannot be applied) with a JSON diff under each policy change.
+
+    Attributes:
+        role_name: The role.
+        role_arn: Its ARN, or ``None`` if it does not exist yet.
+        role_exists: Whether the role exists.
+        managed: Whether the role carries the ownership tag (``True`` for a role that does not
+            exist yet, which :func:`apply` would create with it).
+        changes: The changes, in the order :func:`apply` makes them.
+
+    .. versionadded:: 0.1.0
+    """
+
+    role_name: str
+    role_arn: str | None
+    role_exists: bool
+    managed: bool
+    changes: tuple[Change, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether the role already matches its spec.
+
+        .. versionadded:: 0.1.0
+        """
+        return not self.changes
+
+    def __str__(self) -> str:
+        where = self.role_arn if self.role_arn is not None else "does not exist yet"
+        head = f"Plan for role {self.role_name} ({where}): "
+        if self.is_empty:
+            return head + "no changes"
+        lines = [head + _plural(len(self.changes), "change")]
+        if not self.managed:
+            lines.append(
+                f"! the role has no {MANAGED_TAG_KEY} tag: apply() changes it only with adopt=True"
+            )
+        for change in self.changes:
+            lines.append(str(change))
+            if isinstance(change, TrustPolicyChange | InlinePolicyChange):
+                lines.extend(f"    {line}" for line in change.diff())
+        return "\n".join(lines)
