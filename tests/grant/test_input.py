@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from tests.test_grant_properties import (
+from tests.grant.test_properties import (
     Case,
     _assume,
     _callers,

@@ -1,0 +1,920 @@
+"""The third-party grant: who may assume a role, with which external ID, to do what.
+
+:class:`ThirdPartyGrant` is an immutable builder. Every argument is validated when it is given
+and every method returns a new grant, so a grant can be shared, stored
+(:meth:`ThirdPartyGrant.to_dict`) and extended without surprises. The class holds the fields and
+the fluent methods; the work is done by its sibling modules: :mod:`~xaccess.grant.fields`
+(converters and checks), :mod:`~xaccess.grant.trust` (trusted principals and the trust policy),
+:mod:`~xaccess.grant.permissions` (statements and inline policies),
+:mod:`~xaccess.grant.offline` (``can_assume``/``permits``) and :mod:`~xaccess.grant.serialize`.
+
+A builder method checks only what it adds: the rest of the grant was checked when it was made,
+so the new grant is assembled from the old one's fields without running the constructor again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+import attrs
+
+from xaccess import limits
+from xaccess.errors import ValidationError
+from xaccess.grant import fields as _f
+from xaccess.grant import offline, permissions, serialize, trust
+from xaccess.grant.describe import describe_grant
+from xaccess.grant.handoff import Handoff, count_repr
+from xaccess.identifiers import (
+    RoleArn,
+    Tag,
+    validate_account_id,
+    validate_description,
+    validate_external_id,
+    validate_partition,
+    validate_role_name,
+    validate_role_path,
+)
+from xaccess.policy import ConditionValue, PolicyDocument, Statement
+
+if TYPE_CHECKING:
+    from mypy_boto3_iam import IAMClient
+
+    from xaccess.aws.provisioning import Plan, ProvisionedRole, RetryPolicy
+    from xaccess.grant.permissions import NamedPolicy
+    from xaccess.grant.trust import Trustee
+    from xaccess.policy.evaluation import ContextValue, Decision
+    from xaccess.rolespec import RoleSpec
+
+__all__ = ["ConditionsInput", "Pin", "ThirdPartyGrant"]
+
+Pin: TypeAlias = Literal["condition", "arn"]
+"""How a trusted role or user is written in the trust policy.
+
+``"condition"`` (the default): the account root in ``Principal`` plus ``StringEquals``
+on ``aws:PrincipalArn``; survives the vendor recreating the role. ``"arn"``: the ARN
+itself in ``Principal``; IAM checks it exists when the policy is saved and stores it
+as the role's unique ID, so a recreated role is no longer trusted.
+
+.. versionadded:: 0.1.0
+"""
+
+ConditionsInput: TypeAlias = Mapping[str, Mapping[str, ConditionValue | Sequence[ConditionValue]]]
+"""A ``Condition`` element as a mapping of operator to key to one value or a list of them.
+
+In JSON terms, ``{operator: {key: value or [values]}}``.
+
+.. versionadded:: 0.1.0
+"""
+
+
+# --- attrs validators: one line each, the checks live in xaccess.grant.fields -------------------
+
+
+def _role_name(_g: object, _a: object, value: str) -> None:
+    _f.check_text(validate_role_name, value, "role_name", limits.MAX_ROLE_NAME)
+
+
+def _path(_g: object, _a: object, value: str) -> None:
+    _f.check_text(validate_role_path, value, "path", limits.MAX_ROLE_PATH)
+
+
+def _description(_g: object, _a: object, value: str | None) -> None:
+    if value is not None:
+        _f.check_text(validate_description, value, "description", limits.MAX_ROLE_DESCRIPTION)
+
+
+def _pin(_g: object, _a: object, value: object) -> None:
+    _f.check_pin(value)
+
+
+def _flag(_g: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _f.check_flag(value, attribute.name)
+
+
+def _trust_quota(_g: object, _a: object, value: object) -> None:
+    # Not capped: accounts may have a raised quota; counts are capped by MAX_TRUST_POLICY_VALUES.
+    _f.check_quota(value, "trust_policy_quota", 1, None, "")
+
+
+def _inline_quota(_g: object, _a: object, value: object) -> None:
+    _f.check_quota(
+        value,
+        "inline_policies_quota",
+        1,
+        limits.INLINE_POLICIES_SIZE_QUOTA,
+        "IAM's quota of {high} characters for the inline policies of one role cannot be "
+        "raised, got {value}; attach managed policies for more",
+    )
+
+
+def _most_managed(_g: object, _a: object, value: object) -> None:
+    _f.check_quota(
+        value,
+        "max_managed_policies",
+        0,
+        limits.MAX_MANAGED_POLICIES_PER_ROLE,
+        "IAM's managed policies per role quota can be raised to {high} at most, got {value}",
+    )
+
+
+def _prefix(_g: object, _a: object, value: str | None) -> None:
+    _f.check_inline_policy_prefix(value)
+
+
+def _external_ids(_g: object, _a: object, value: tuple[str, ...]) -> None:
+    _check_external_ids(value, 0, len(value))
+
+
+def _org_ids(_g: object, _a: object, value: tuple[str, ...]) -> None:
+    _f.check_org_ids(value)
+
+
+def _session_names(_g: object, _a: object, value: tuple[str, ...]) -> None:
+    if value:
+        _f.check_patterns(value, "session_name_patterns", "session name")
+
+
+def _source_identities(_g: object, _a: object, value: tuple[str, ...] | None) -> None:
+    if value is not None:
+        _f.check_patterns(value, "source_identity_patterns", "source identity")
+
+
+def _tag_keys(grant: ThirdPartyGrant, _a: object, value: tuple[str, ...] | None) -> None:
+    _f.check_session_tag_keys(value, grant.session_tags_allowed is True)
+
+
+def _statements(_g: object, _a: object, value: tuple[Statement, ...]) -> None:
+    _f.check_statements(value)
+
+
+def _check_external_ids(values: tuple[str, ...], first: int, count: int) -> None:
+    """Check ``values``, the external IDs from position ``first`` of ``count`` in all."""
+    seen: set[str] = set()
+    for i, value in enumerate(values, first):
+        where = _f.index_field("external_id", i, count)
+        _f.check_text(validate_external_id, value, where, limits.MAX_EXTERNAL_ID)
+        if value in seen:
+            raise ValidationError(where, "repeats an earlier external ID")
+        seen.add(value)
+
+
+def _no_trustees() -> tuple[Trustee, ...]:
+    return ()
+
+
+# --- the grant ------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ThirdPartyGrant:
+    """An IAM role for a third party, which assumes it with an external ID.
+
+    An immutable builder: the constructor and every method validate their arguments
+    at once (raising :class:`~xaccess.ValidationError` naming the argument) and return
+    a new grant. The documents are produced by :meth:`trust_policy` and
+    :meth:`permission_policies`; a grant that is incomplete (no trusted principal,
+    no external ID) is refused there.
+
+    Args:
+        role_name: The role name (1-64 characters of ``[A-Za-z0-9_+=,.@-]``).
+        trusted_account: An account ID whose every principal is trusted (as far as
+            that account's own policies allow).
+        trusted_principal: An account ID, account root, role or user ARN to trust.
+        trusted_principals: More of them; combine freely with the two above.
+        external_id: The external ID the third party must pass, or several (oldest
+            first, the last is the current one) while one is being rotated.
+        pin: How a trusted role or user is written; see :data:`Pin`.
+        partition: The partition of the role and its principals. By default the
+            partition of the trusted ARNs, or ``aws``. Every trusted principal, managed
+            policy and the boundary must be in it: STS does not cross partitions.
+        path: The role path.
+        description: The role description.
+        max_session_duration: The role's ``MaxSessionDuration`` in seconds (or a
+            :class:`~datetime.timedelta`), 3600-43200.
+        tags: Tags of the role, as a mapping or :class:`~xaccess.identifiers.Tag` values;
+            at most 49, because provisioning adds the ownership tag ``xaccess:managed``,
+            whose key is therefore reserved.
+        permissions_boundary: The ARN of a managed policy used as permissions boundary.
+        allow_missing_external_id: Allow a trust policy without an external ID. Only for
+            a third party that cannot send one; the external ID is the defence against
+            the confused deputy.
+        trust_policy_quota: The trust policy size quota (default 2048; raise it if your
+            account's quota is higher).
+        inline_policies_quota: The quota for all inline policies of the role together:
+            IAM's fixed 10240 by default; it can be lowered (to leave room for inline
+            policies added by other means) but not raised.
+        max_managed_policies: The most managed policies that may be attached (default
+            10; raise it if your account's quota is higher).
+        inline_policy_prefix: The inline policies are named ``PREFIX-0``,
+            ``PREFIX-1``...; the role name by default.
+        org_ids: Set by :meth:`require_org_id`.
+        session_name_patterns: Set by :meth:`restrict_session_name`.
+        source_identity_patterns: Set by :meth:`require_source_identity`.
+        source_identity_allowed: Set by :meth:`allow_source_identity`.
+        session_tags_allowed: Set by :meth:`allow_session_tags`.
+        session_tag_keys: Set by :meth:`allow_session_tags`.
+        statements: Set by :meth:`allow` and :meth:`deny`.
+        managed_policy_arns: Set by :meth:`attach`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    role_name: str = attrs.field(validator=_role_name)
+    path: str = attrs.field(default="/", validator=_path)
+    description: str | None = attrs.field(default=None, validator=_description)
+    max_session_duration: int = attrs.field(default=3600, converter=_f.to_duration)
+    tags: tuple[Tag, ...] = attrs.field(default=(), converter=_f.to_tags)
+    partition: str | None = None
+    trusted_account: str | None = None
+    trusted_principal: str | None = None
+    trusted_principals: tuple[str, ...] = attrs.field(default=(), converter=_f.to_principals)
+    pin: Pin = attrs.field(default="condition", validator=_pin)
+    external_ids: tuple[str, ...] = attrs.field(
+        default=(), converter=_f.to_external_ids, validator=_external_ids, alias="external_id"
+    )
+    allow_missing_external_id: bool = attrs.field(default=False, validator=_flag)
+    org_ids: tuple[str, ...] = attrs.field(default=(), converter=_f.to_org_ids, validator=_org_ids)
+    session_name_patterns: tuple[str, ...] = attrs.field(
+        default=(), converter=_f.to_session_name_patterns, validator=_session_names
+    )
+    source_identity_patterns: tuple[str, ...] | None = attrs.field(
+        default=None, converter=_f.to_source_identity_patterns, validator=_source_identities
+    )
+    source_identity_allowed: bool = attrs.field(default=False, validator=_flag)
+    session_tags_allowed: bool = attrs.field(default=False, validator=_flag)
+    session_tag_keys: tuple[str, ...] | None = attrs.field(
+        default=None, converter=_f.to_session_tag_keys, validator=_tag_keys
+    )
+    statements: tuple[Statement, ...] = attrs.field(
+        default=(), converter=_f.to_statements, validator=_statements
+    )
+    managed_policy_arns: tuple[str, ...] = attrs.field(default=(), converter=_f.to_policy_arns)
+    permissions_boundary: str | None = None
+    trust_policy_quota: int = attrs.field(
+        default=limits.TRUST_POLICY_SIZE_QUOTA, validator=_trust_quota
+    )
+    inline_policies_quota: int = attrs.field(
+        default=limits.INLINE_POLICIES_SIZE_QUOTA, validator=_inline_quota
+    )
+    max_managed_policies: int = attrs.field(
+        default=limits.MANAGED_POLICIES_PER_ROLE, validator=_most_managed
+    )
+    inline_policy_prefix: str | None = attrs.field(default=None, validator=_prefix)
+    _trustees: tuple[Trustee, ...] = attrs.field(
+        init=False, eq=False, repr=False, factory=_no_trustees
+    )
+    _partition: str = attrs.field(init=False, eq=False, repr=False, default="aws")
+
+    def __attrs_post_init__(self) -> None:
+        # The cross-field rules: they need the partition, which the trusted ARNs decide.
+        found = trust.find_trustees(
+            self.trusted_account, self.trusted_principal, self.trusted_principals
+        )
+        partition = trust.resolve_partition(self.partition, found)
+        trust.check_trustees(found, partition, self.pin)
+        object.__setattr__(self, "_partition", partition)
+        object.__setattr__(self, "_trustees", tuple(found))
+        count = len(self.managed_policy_arns)
+        for i, arn in enumerate(self.managed_policy_arns):
+            self._check_policy_arn(arn, _f.index_field("managed_policy_arns", i, count))
+        _f.check_unique(self.managed_policy_arns, "managed_policy_arns")
+        if count > self.max_managed_policies:
+            raise ValidationError(
+                "managed_policy_arns",
+                f"{count} managed policies exceed max_managed_policies={self.max_managed_policies}",
+            )
+        if self.permissions_boundary is not None:
+            self._check_policy_arn(self.permissions_boundary, "permissions_boundary")
+
+    def _check_policy_arn(self, arn: object, field: str) -> None:
+        permissions.check_policy_arn(arn, field, self._partition)
+
+    def _with(self, **changes: Any) -> ThirdPartyGrant:  # noqa: ANN401 - field values
+        """A copy with ``changes`` (field names), which the caller has already checked.
+
+        Skips the constructor: the unchanged fields were checked when this grant was made.
+        """
+        new = object.__new__(type(self))
+        for name in _FIELD_NAMES:
+            object.__setattr__(new, name, changes[name] if name in changes else getattr(self, name))
+        return new
+
+    def _set_once(self, already: bool, method: str) -> None:
+        if already:
+            raise ValidationError(method, "was already set on this grant and can be set only once")
+
+    # -- builder methods ---------------------------------------------------------------------
+
+    def trust(self, *principals: str) -> ThirdPartyGrant:
+        """Trust more principals: account IDs, account roots, role or user ARNs.
+
+        Args:
+            principals: One or more principals, written with the grant's ``pin``.
+
+        Returns:
+            A new grant.
+
+        Raises:
+            ValidationError: A principal is invalid, already trusted, in an account
+                already trusted as a whole, or in another partition.
+
+        .. versionadded:: 0.1.0
+        """
+        if not principals:
+            raise ValidationError("principals", "name at least one principal to trust")
+        names = _f.bounded_tuple(
+            (*self.trusted_principals, *principals),
+            "trusted_principals",
+            limits.MAX_TRUST_POLICY_VALUES,
+        )
+        first = len(self.trusted_principals)
+        added = [
+            trust.parse_trustee(value, f"trusted_principals[{i}]", account_only=False)
+            for i, value in enumerate(principals, first)
+        ]
+        found = [*self._trustees, *added]
+        partition = trust.resolve_partition(self.partition, found)
+        if partition != self._partition and self.managed_policy_arns + (
+            (self.permissions_boundary,) if self.permissions_boundary else ()
+        ):
+            return attrs.evolve(self, trusted_principals=names)  # every ARN must move along
+        trust.check_trustees(found, partition, self.pin)
+        return self._with(trusted_principals=names, _trustees=tuple(found), _partition=partition)
+
+    def add_external_id(self, external_id: str) -> ThirdPartyGrant:
+        """Trust one more external ID, which becomes the current one (for rotation).
+
+        Trust the new ID, let the third party switch to it, then
+        :meth:`remove_external_id` the old one.
+
+        .. versionadded:: 0.1.0
+        """
+        count = len(self.external_ids) + 1
+        if count > limits.MAX_TRUST_POLICY_VALUES:
+            raise ValidationError(
+                "external_id", f"the grant already holds {count - 1} external IDs, the most allowed"
+            )
+        where = _f.index_field("external_id", count - 1, count)
+        _f.check_text(validate_external_id, external_id, where, limits.MAX_EXTERNAL_ID)
+        if external_id in self.external_ids:
+            raise ValidationError(where, "repeats an earlier external ID")
+        return self._with(external_ids=(*self.external_ids, external_id))
+
+    def remove_external_id(self, external_id: str) -> ThirdPartyGrant:
+        """Stop trusting an external ID.
+
+        Raises:
+            ValidationError: The grant does not trust this external ID.
+
+        .. versionadded:: 0.1.0
+        """
+        if external_id not in self.external_ids:
+            raise ValidationError("external_id", "is not one of the grant's external IDs")
+        return self._with(external_ids=tuple(v for v in self.external_ids if v != external_id))
+
+    def require_org_id(self, *org_ids: str) -> ThirdPartyGrant:
+        """Require the caller's account to be in one of these AWS Organizations.
+
+        Adds ``StringEquals`` on ``aws:PrincipalOrgID`` to the trust policy.
+
+        Args:
+            org_ids: Organization IDs such as ``"o-a1b2c3d4e5"``.
+
+        Raises:
+            ValidationError: An ID is malformed, none is given, or this was already set.
+
+        .. versionadded:: 0.1.0
+        """
+        self._set_once(bool(self.org_ids), "require_org_id")
+        if not org_ids:
+            raise ValidationError("org_ids", "name at least one organization ID")
+        values = _f.to_org_ids(org_ids)
+        _f.check_org_ids(values)
+        return self._with(org_ids=values)
+
+    def restrict_session_name(self, *patterns: str) -> ThirdPartyGrant:
+        """Require the ``RoleSessionName`` to match one of these patterns.
+
+        Adds ``StringLike`` on ``sts:RoleSessionName`` (``*`` and ``?`` are wildcards).
+
+        Raises:
+            ValidationError: A pattern is malformed, none is given, or this was already set.
+
+        .. versionadded:: 0.1.0
+        """
+        self._set_once(bool(self.session_name_patterns), "restrict_session_name")
+        if not patterns:
+            raise ValidationError("session_name_patterns", "name at least one pattern")
+        values = _f.to_session_name_patterns(patterns)
+        _f.check_patterns(values, "session_name_patterns", "session name")
+        return self._with(session_name_patterns=values)
+
+    def require_source_identity(self, *patterns: str) -> ThirdPartyGrant:
+        """Require a ``SourceIdentity`` matching one of these patterns (any by default).
+
+        Adds ``sts:SetSourceIdentity`` to the trust policy and ``StringLike`` on
+        ``sts:SourceIdentity``, which fails when no source identity is passed.
+
+        Raises:
+            ValidationError: A pattern is malformed, or this was already set.
+
+        .. versionadded:: 0.1.0
+        """
+        self._set_once(self.source_identity_patterns is not None, "require_source_identity")
+        values = _f.to_source_identity_patterns(patterns or ("*",))
+        _f.check_patterns(values or (), "source_identity_patterns", "source identity")
+        return self._with(source_identity_patterns=values)
+
+    def allow_source_identity(self) -> ThirdPartyGrant:
+        """Let the third party set a ``SourceIdentity`` (adds ``sts:SetSourceIdentity``).
+
+        Also needed when the third party's own session already carries a source
+        identity (role chaining), because it is passed on to every role it assumes.
+
+        Raises:
+            ValidationError: Already allowed, or already required by
+                :meth:`require_source_identity`.
+
+        .. versionadded:: 0.1.0
+        """
+        self._set_once(self.source_identity_allowed, "allow_source_identity")
+        if self.source_identity_patterns is not None:
+            raise ValidationError(
+                "allow_source_identity", "is already implied by require_source_identity()"
+            )
+        return self._with(source_identity_allowed=True)
+
+    def allow_session_tags(self, keys: Iterable[str] | None = None) -> ThirdPartyGrant:
+        """Let the third party pass session tags (adds ``sts:TagSession``).
+
+        Args:
+            keys: The only tag keys it may pass (``ForAllValues:StringEquals`` on
+                ``aws:TagKeys``, compared case-sensitively), or ``None`` for any.
+
+        Raises:
+            ValidationError: A key is invalid or repeated, or this was already set.
+
+        .. versionadded:: 0.1.0
+        """
+        self._set_once(self.session_tags_allowed, "allow_session_tags")
+        values = _f.to_session_tag_keys(keys)
+        _f.check_session_tag_keys(values, tags_allowed=True)
+        return self._with(session_tags_allowed=True, session_tag_keys=values)
+
+    def allow(
+        self,
+        actions: str | Iterable[str],
+        resources: str | Iterable[str],
+        conditions: ConditionsInput | None = None,
+        *,
+        sid: str | None = None,
+    ) -> ThirdPartyGrant:
+        """Allow ``actions`` on ``resources``, optionally under ``conditions``.
+
+        Args:
+            actions: ``service:Action`` names (``*`` and ``?`` are wildcards), or ``*``.
+            resources: Resource ARNs (wildcards allowed) or ``*``.
+            conditions: A ``Condition`` element: ``{operator: {key: value or [values]}}``.
+            sid: A statement ID (ASCII letters and digits), unique in the grant.
+                Statements with a Sid are never merged with others.
+
+        Returns:
+            A new grant.
+
+        Raises:
+            ValidationError: An argument breaks the policy grammar; the error names it.
+
+        .. versionadded:: 0.1.0
+        """
+        return self._add("Allow", actions, resources, conditions, sid)
+
+    def deny(
+        self,
+        actions: str | Iterable[str],
+        resources: str | Iterable[str],
+        conditions: ConditionsInput | None = None,
+        *,
+        sid: str | None = None,
+    ) -> ThirdPartyGrant:
+        """Deny ``actions`` on ``resources``; an explicit deny wins over any allow.
+
+        Takes the same arguments as :meth:`allow`.
+
+        .. versionadded:: 0.1.0
+        """
+        return self._add("Deny", actions, resources, conditions, sid)
+
+    def attach(self, policy_arn: str) -> ThirdPartyGrant:
+        """Attach a managed policy (AWS managed or customer managed) to the role.
+
+        Raises:
+            ValidationError: The ARN is invalid, already attached, in another partition,
+                or the grant already has ``max_managed_policies``.
+
+        .. versionadded:: 0.1.0
+        """
+        self._check_policy_arn(policy_arn, "policy_arn")
+        if policy_arn in self.managed_policy_arns:
+            raise ValidationError("policy_arn", "is already attached")
+        if len(self.managed_policy_arns) >= self.max_managed_policies:
+            raise ValidationError(
+                "policy_arn",
+                f"the grant already has {len(self.managed_policy_arns)} managed policies, "
+                f"the most max_managed_policies allows; raise it if your account's quota "
+                "is higher",
+            )
+        return self._with(managed_policy_arns=(*self.managed_policy_arns, policy_arn))
+
+    def _add(
+        self,
+        effect: Literal["Allow", "Deny"],
+        actions: object,
+        resources: object,
+        conditions: object,
+        sid: object,
+    ) -> ThirdPartyGrant:
+        statement = permissions.statement_from_arguments(
+            effect, actions, resources, conditions, sid
+        )
+        where = f"statements[{len(self.statements)}]"
+        _f.check_permission_statement(statement, where)
+        if sid is not None and any(s.sid == sid for s in self.statements):
+            raise ValidationError("sid", f"{sid!r} is already used by another statement")
+        if len(self.statements) >= limits.MAX_GRANT_STATEMENTS:
+            raise ValidationError(
+                "statements", f"a grant holds at most {limits.MAX_GRANT_STATEMENTS} statements"
+            )
+        return self._with(statements=(*self.statements, statement))
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def trust_policy(self) -> PolicyDocument:
+        """Build the role's trust policy.
+
+        One ``Allow`` of ``sts:AssumeRole`` (plus ``sts:TagSession`` and
+        ``sts:SetSourceIdentity`` when allowed) for the trusted principals, with
+        ``StringEquals`` on ``sts:ExternalId`` listing every trusted external ID and the
+        optional conditions. Session tags and source identity are authorised as
+        separate actions of the same request, whose context carries the same
+        external ID, session name and principal, so they share the statement and its
+        conditions. Principals pinned by condition get a statement of their own.
+
+        Raises:
+            ValidationError: No principal is trusted, or no external ID is set and
+                ``allow_missing_external_id`` is false.
+            PolicySizeError: The policy exceeds ``trust_policy_quota``.
+
+        .. versionadded:: 0.1.0
+        """
+        return trust.trust_policy(self)
+
+    def permission_policies(self) -> tuple[NamedPolicy, ...]:
+        """Build the role's inline permission policies from :meth:`allow` and :meth:`deny`.
+
+        Statements are merged where that changes no decision: same effect and
+        conditions, and the same resources (actions united) or the same actions
+        (resources united); duplicates are dropped; statements with a ``Sid`` are
+        kept as written. IAM counts all inline policies of a role against one
+        aggregate quota, so splitting never makes room: the statements go into one
+        policy named ``PREFIX-0``. A grant without statements has no inline policy.
+
+        Raises:
+            PolicySizeError: The statements exceed ``inline_policies_quota``; its note
+                says how many customer-managed policies they would need instead.
+
+        .. versionadded:: 0.1.0
+        """
+        return permissions.permission_policies(self)
+
+    # -- role and handoff --------------------------------------------------------------------
+
+    def role_arn(self, account_id: str, *, partition: str | None = None) -> str:
+        """The ARN the role has in the customer's account ``account_id``.
+
+        Args:
+            account_id: The 12-digit account that owns the role.
+            partition: The partition; the grant's by default. Another one is an error.
+
+        Raises:
+            ValidationError: The account ID or partition is invalid, the partition is not
+                the grant's, or ``account_id`` is an account the grant trusts (the role
+                belongs to the customer, not to the third party).
+
+        .. versionadded:: 0.1.0
+        """
+        account = validate_account_id(account_id, field="account_id")
+        if partition is not None:
+            validate_partition(partition, field="partition")
+            if partition != self._partition:
+                raise ValidationError(
+                    "partition",
+                    f"the grant is in partition {self._partition!r}, not {partition!r}",
+                )
+        if any(t.account == account for t in self._trustees):
+            raise ValidationError(
+                "account_id",
+                f"{account} is an account the grant trusts; the role belongs in the "
+                "customer's own account",
+            )
+        return str(
+            RoleArn(partition=self._partition, account=account, path=self.path, name=self.role_name)
+        )
+
+    def handoff(self, account_id: str, *, partition: str | None = None) -> Handoff:
+        """What to give the third party once the role exists in ``account_id``.
+
+        Raises:
+            ValidationError: As :meth:`role_arn`, or when the grant is incomplete (see
+                :meth:`trust_policy`).
+
+        .. versionadded:: 0.1.0
+        """
+        role_arn = self.role_arn(account_id, partition=partition)
+        self.trust_policy()  # refuse an incomplete or oversized grant
+        required = self.source_identity_patterns is not None
+        return Handoff(
+            role_arn=role_arn,
+            external_id=self.external_id,
+            external_ids=self.external_ids,
+            trusted_principals=self.trusted_principal_arns,
+            max_session_duration=self.max_session_duration,
+            session_name_patterns=self.session_name_patterns,
+            source_identity_required=required,
+            source_identity_patterns=self.source_identity_patterns or (),
+            source_identity_allowed=self.source_identity_allowed or required,
+            session_tags_allowed=self.session_tags_allowed,
+            session_tag_keys=self.session_tag_keys,
+            required_org_ids=self.org_ids,
+        )
+
+    @property
+    def trusted_principal_arns(self) -> tuple[str, ...]:
+        """Every trusted principal as an ARN (account IDs as their root ARN), in order.
+
+        .. versionadded:: 0.1.0
+        """
+        return tuple(t.principal_arn(self._partition) for t in self._trustees)
+
+    @property
+    def resolved_partition(self) -> str:
+        """The grant's partition, which is ``partition``, else the trusted ARNs', else ``aws``.
+
+        .. versionadded:: 0.1.0
+        """
+        return self._partition
+
+    @property
+    def external_id(self) -> str | None:
+        """The current (newest) external ID, or ``None``.
+
+        .. versionadded:: 0.1.0
+        """
+        return self.external_ids[-1] if self.external_ids else None
+
+    @property
+    def trustees(self) -> tuple[Trustee, ...]:
+        """The trusted principals, parsed (for the grant's sibling modules)."""
+        return self._trustees
+
+    # -- provisioning (the AWS layer is imported only here) -------------------------------
+
+    def role_spec(self) -> RoleSpec:
+        """The role this grant describes, as the desired state for provisioning.
+
+        Raises:
+            ValidationError: The grant is incomplete or a document exceeds its quota
+                (see :meth:`trust_policy` and :meth:`permission_policies`).
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.rolespec import RoleSpec  # noqa: PLC0415 - keeps import xaccess light
+
+        return RoleSpec(
+            role_name=self.role_name,
+            path=self.path,
+            trust_policy=self.trust_policy(),
+            inline_policies=[(p.name, p.document) for p in self.permission_policies()],
+            managed_policy_arns=self.managed_policy_arns,
+            permissions_boundary=self.permissions_boundary,
+            description=self.description or "",
+            max_session_duration=self.max_session_duration,
+            tags=self.tags,
+            trust_policy_quota=self.trust_policy_quota,
+        )
+
+    def create(self, iam: IAMClient, *, retry: RetryPolicy | None = None) -> ProvisionedRole:
+        """Create the role in the account of ``iam``, all or nothing.
+
+        Every document is built and checked before the first AWS call. If a step
+        fails after the role was created, everything created is removed again and a
+        :class:`~xaccess.ProvisioningError` says which step failed and what was rolled
+        back. See :func:`xaccess.aws.provisioning.create`.
+
+        Args:
+            iam: A boto3 IAM client for the customer's account.
+            retry: How transient AWS errors are retried.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.aws import provisioning  # noqa: PLC0415 - the AWS layer loads on use
+
+        return provisioning.create(iam, self.role_spec(), retry=retry)
+
+    def plan(self, iam: IAMClient, *, retry: RetryPolicy | None = None) -> Plan:
+        """The changes :meth:`apply` would make to bring the role to this grant.
+
+        Read-only. See :func:`xaccess.aws.provisioning.plan`.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.aws import provisioning  # noqa: PLC0415 - the AWS layer loads on use
+
+        return provisioning.plan(iam, self.role_spec(), retry=retry)
+
+    def apply(
+        self, iam: IAMClient, *, adopt: bool = False, retry: RetryPolicy | None = None
+    ) -> ProvisionedRole:
+        """Create the role, or converge an existing one to this grant; idempotent.
+
+        Only roles that xaccess manages (marked by a tag) are changed unless
+        ``adopt`` is true. See :func:`xaccess.aws.provisioning.apply`.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.aws import provisioning  # noqa: PLC0415 - the AWS layer loads on use
+
+        return provisioning.apply(iam, self.role_spec(), adopt=adopt, retry=retry)
+
+    # -- offline evaluation ------------------------------------------------------------------
+
+    def can_assume(
+        self,
+        principal_arn: str,
+        *,
+        external_id: str | None = None,
+        session_name: str | None = None,
+        source_identity: str | None = None,
+        session_tags: Mapping[str, str] | None = None,
+        context: Mapping[str, ContextValue] | None = None,
+        identity_policies: Iterable[PolicyDocument] | None = None,
+        account_id: str | None = None,
+    ) -> Decision:
+        """Decide offline whether ``principal_arn`` may assume the role, as STS would.
+
+        Evaluates ``sts:AssumeRole`` on the role against :meth:`trust_policy`, and
+        also ``sts:TagSession`` when ``session_tags`` are passed and
+        ``sts:SetSourceIdentity`` when ``source_identity`` is, because STS authorises
+        each of them; the first refusal is returned, else the ``sts:AssumeRole``
+        decision.
+
+        Args:
+            principal_arn: The caller: a role ARN (standing for a session of that
+                role), an assumed-role session ARN, a user ARN, an account root.
+                For a session of a role with a path, pass the role's ARN in
+                ``context["aws:PrincipalArn"]`` (a session ARN has no path).
+            external_id: The ``ExternalId`` passed, if any.
+            session_name: The ``RoleSessionName`` passed; needed when the grant
+                restricts session names (every real call passes one).
+            source_identity: The ``SourceIdentity`` passed, if any.
+            session_tags: The session ``Tags`` passed, if any.
+            context: More request context keys; they override the derived ones.
+            identity_policies: The caller's identity policies. By default one policy
+                that allows the three STS actions on the role, so that the answer is
+                about the trust policy alone.
+            account_id: The account that owns the role. By default a placeholder
+                account (the first of ``000000000000``, ``000000000001``... that is
+                neither trusted nor the caller's), as for a real third party.
+
+        Returns:
+            The :class:`~xaccess.policy.Decision`.
+
+        Raises:
+            ValidationError: An argument is malformed, or the grant is incomplete
+                (see :meth:`trust_policy`).
+
+        .. versionadded:: 0.1.0
+        """
+        return offline.can_assume(
+            self,
+            principal_arn,
+            external_id=external_id,
+            session_name=session_name,
+            source_identity=source_identity,
+            session_tags=session_tags,
+            context=context,
+            identity_policies=identity_policies,
+            account_id=account_id,
+        )
+
+    def permits(
+        self,
+        action: str,
+        resource: str,
+        *,
+        context: Mapping[str, ContextValue] | None = None,
+        policy_documents: Mapping[str, PolicyDocument] | None = None,
+        account_id: str | None = None,
+    ) -> Decision:
+        """Decide offline whether a session of the role may do ``action`` on ``resource``.
+
+        Evaluates :meth:`permission_policies`, plus the attached managed policies
+        and the permissions boundary whose documents are given (IAM's copies are
+        not available offline: an attached managed policy without a document is
+        left out, which can only make the answer stricter than AWS's, unless it
+        holds a ``Deny``).
+
+        Args:
+            action: The action, ``service:Action``.
+            resource: The resource ARN, or ``*``.
+            context: Request context keys, such as ``aws:SourceIp`` or ``s3:prefix``.
+            policy_documents: Documents of attached managed policies and of the
+                permissions boundary, by ARN.
+            account_id: The account that owns the role; by default the resource's
+                account, else a placeholder. A resource in another account needs its
+                own resource policy, which this method does not take.
+
+        Raises:
+            ValidationError: An argument is malformed, the role's account would be one
+                the grant trusts, or the grant has a permissions boundary whose document
+                is not in ``policy_documents``.
+
+        .. versionadded:: 0.1.0
+        """
+        return offline.permits(
+            self,
+            action,
+            resource,
+            context=context,
+            policy_documents=policy_documents,
+            account_id=account_id,
+        )
+
+    # -- serialisation -----------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """This grant as a JSON-ready ``dict`` for storing, reviewing and diffing.
+
+        Every setting is present, in a fixed order; :meth:`from_dict` gives back an
+        equal grant.
+
+        .. versionadded:: 0.1.0
+        """
+        return serialize.to_dict(self)
+
+    def to_json(self, indent: int | None = None) -> str:
+        """This grant as JSON text; see :meth:`to_dict`.
+
+        .. versionadded:: 0.1.0
+        """
+        return serialize.to_json(self, indent)
+
+    @classmethod
+    def from_dict(cls, data: object) -> ThirdPartyGrant:
+        """Rebuild a grant from :meth:`to_dict` output, validating everything again.
+
+        Keys left out take their defaults; unknown keys are refused.
+
+        Raises:
+            ValidationError: The data is not a grant; the error names the key.
+
+        .. versionadded:: 0.1.0
+        """
+        return serialize.from_dict(cls, data)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> ThirdPartyGrant:
+        """Rebuild a grant from :meth:`to_json` output.
+
+        Raises:
+            ValidationError: The text is not JSON, repeats a key in an object, or is
+                not a grant.
+
+        .. versionadded:: 0.1.0
+        """
+        return serialize.from_json(cls, text)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        parts = [f"role_name={self.role_name!r}"]
+        if self.path != "/":
+            parts.append(f"path={self.path!r}")
+        parts.append(f"trusted={list(self.trusted_principal_arns)!r}")
+        if self.pin != "condition":
+            parts.append(f"pin={self.pin!r}")
+        parts.append(f"external_ids={count_repr(self.external_ids)}")
+        parts.append(f"statements={len(self.statements)}")
+        if self.managed_policy_arns:
+            parts.append(f"managed_policy_arns={list(self.managed_policy_arns)!r}")
+        return f"ThirdPartyGrant({', '.join(parts)})"
+
+    def describe(self) -> str:
+        """A short human-readable summary; external IDs are counted, never shown.
+
+        .. versionadded:: 0.1.0
+        """
+        return describe_grant(self)
+
+
+_FIELD_NAMES = tuple(field.name for field in attrs.fields(ThirdPartyGrant))
