@@ -312,8 +312,10 @@ def test_from_dict_refuses_huge_integers(key: str) -> None:
 )
 def test_constructor_refuses_huge_integers(key: str) -> None:
     """The constructor refuses a huge integer with a ValidationError naming the argument."""
+    kwargs: dict[str, Any] = {key: -(10**5000)}
+
     with pytest.raises(ValidationError) as exc_info:
-        ThirdPartyGrant(role_name="R", **{key: -(10**5000)})
+        ThirdPartyGrant(role_name="R", **kwargs)
 
     assert exc_info.value.field == key
 

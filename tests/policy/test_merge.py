@@ -92,3 +92,23 @@ def test_statement_size_counts_compact_json_without_whitespace() -> None:
     assert statement_size(statement) == len(
         '{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}'
     )
+
+
+def test_first_fit_decreasing_agrees_with_scanning_every_bin() -> None:
+    """The tree search packs exactly as scanning the bins in order would."""
+
+    def scanning(sizes: list[int], capacity: int) -> int:
+        bins: list[int] = []
+        for size in sorted(sizes, reverse=True):
+            for i, used in enumerate(bins):
+                if used + size <= capacity:
+                    bins[i] = used + size
+                    break
+            else:
+                bins.append(size)
+        return len(bins)
+
+    for seed in range(200):
+        sizes = [(seed * 7919 + i * 104729) % 97 + 1 for i in range(seed % 40)]
+        assert first_fit_decreasing(sizes, 100) == scanning(sizes, 100)
+        assert first_fit_decreasing([*sizes, 150, 120], 100) == scanning([*sizes, 150, 120], 100)

@@ -18,6 +18,7 @@ from xaccess._validate import check_bool, check_int, type_name
 from xaccess.errors import ValidationError
 from xaccess.identifiers import (
     Tag,
+    validate_external_id,
     validate_max_session_duration,
     validate_policy_name,
     validate_tag_key,
@@ -83,6 +84,22 @@ def index_field(field: str, index: int, count: int) -> str:
 
 
 # --- identifiers, checked once per distinct string ---------------------------------------------
+
+_EXTERNAL_ID: Final = re.compile(
+    rf"[\w+=,.@:/-]{{{limits.MIN_EXTERNAL_ID},{limits.MAX_EXTERNAL_ID}}}", re.ASCII
+)
+"""The whole-string form of :func:`~xaccess.identifiers.validate_external_id`'s rule.
+
+Every customer has a new external ID, so the cache below never helps with them; one regular
+expression over the whole string accepts a valid ID in one step, and anything it refuses goes to
+the validator, which says what is wrong."""
+
+
+def check_external_id(value: object, field: str) -> None:
+    """Refuse a malformed external ID."""
+    if isinstance(value, str) and _EXTERNAL_ID.fullmatch(value) is not None:
+        return
+    validate_external_id(value, field=field)
 
 
 @functools.lru_cache(maxsize=4096)

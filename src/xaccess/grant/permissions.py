@@ -9,7 +9,7 @@ permissions for every customer.
 from __future__ import annotations
 
 import functools
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
@@ -96,18 +96,32 @@ def _argument_field(field: str) -> str:
     return renamed + bracket + index + sep + rest
 
 
-def _frozen(value: object) -> Hashable:
-    """A hashable key for a JSON-like value, types included (``1``, ``True``, ``"1"`` differ)."""
-    if isinstance(value, Mapping):
-        return ("{", tuple((_frozen(k), _frozen(v)) for k, v in value.items()))
-    if isinstance(value, list | tuple):
-        return ("[", tuple(_frozen(item) for item in value))
-    if isinstance(value, str | int | float | bool) or value is None:
-        return (type(value).__name__, value)
-    raise TypeError(type_name(value))  # anything else is not cached
+_PLAIN_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
 
 
-_STATEMENTS: dict[Hashable, Statement] = {}
+def _plain_key(data: dict[str, object]) -> str | None:
+    """``repr(data)`` when it holds only built-in JSON types, else ``None`` (not cached).
+
+    For those types the text tells apart every value that builds a different statement
+    (``1``, ``1.0``, ``True`` and ``"1"`` all differ), so it can stand for the arguments.
+    """
+    pending: list[object] = [data]
+    while pending:
+        value = pending.pop()
+        kind = type(value)
+        if kind is dict:
+            for key, item in value.items():  # type: ignore[attr-defined]
+                if type(key) is not str:
+                    return None
+                pending.append(item)
+        elif kind is list:
+            pending.extend(value)  # type: ignore[arg-type]
+        elif kind not in _PLAIN_SCALARS:
+            return None
+    return repr(data)
+
+
+_STATEMENTS: dict[str, Statement] = {}
 """Statements by the arguments they were built from; emptied when full, so it stays bounded."""
 
 
@@ -140,9 +154,8 @@ def statement_from_arguments(
         data["Condition"] = _plain_conditions(conditions)
     if sid is not None:
         data["Sid"] = sid
-    try:
-        key = _frozen(data)
-    except (TypeError, RecursionError):
+    key = _plain_key(data)
+    if key is None:
         return _statement(data)
     statement = _STATEMENTS.get(key)
     if statement is None:

@@ -157,20 +157,34 @@ def _literal(value: str) -> str:
     return value.replace("${", "${$}{")
 
 
+@functools.lru_cache(maxsize=256)
+def _shared_condition(operator: str, key: str, values: tuple[str, ...]) -> Condition:
+    """A condition many grants share (principals, patterns), built and checked once."""
+    return Condition(operator, key, values)
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_principal(arns: tuple[str, ...]) -> Principal:
+    return Principal(aws=arns)
+
+
 def _conditions(grant: ThirdPartyGrant, principal_arns: tuple[str, ...]) -> tuple[Condition, ...]:
     out: list[Condition] = []
-    if grant.external_ids:
+    if grant.external_ids:  # new for every customer: not worth caching
         out.append(Condition("StringEquals", "sts:ExternalId", grant.external_ids))
     if principal_arns:
-        out.append(Condition("StringEquals", "aws:PrincipalArn", principal_arns))
+        out.append(_shared_condition("StringEquals", "aws:PrincipalArn", principal_arns))
     if grant.org_ids:
-        out.append(Condition("StringEquals", "aws:PrincipalOrgID", grant.org_ids))
+        out.append(_shared_condition("StringEquals", "aws:PrincipalOrgID", grant.org_ids))
     if grant.session_name_patterns:
-        out.append(Condition("StringLike", "sts:RoleSessionName", grant.session_name_patterns))
+        patterns = grant.session_name_patterns
+        out.append(_shared_condition("StringLike", "sts:RoleSessionName", patterns))
     if grant.source_identity_patterns is not None:
-        out.append(Condition("StringLike", "sts:SourceIdentity", grant.source_identity_patterns))
+        patterns = grant.source_identity_patterns
+        out.append(_shared_condition("StringLike", "sts:SourceIdentity", patterns))
     if grant.session_tag_keys is not None:
-        out.append(Condition("ForAllValues:StringEquals", "aws:TagKeys", grant.session_tag_keys))
+        keys = grant.session_tag_keys
+        out.append(_shared_condition("ForAllValues:StringEquals", "aws:TagKeys", keys))
     return tuple(out)
 
 
@@ -210,7 +224,7 @@ def trust_policy(grant: ThirdPartyGrant) -> PolicyDocument:
         statements.append(
             Statement(
                 effect="Allow",
-                principal=Principal(aws=named),
+                principal=_shared_principal(tuple(named)),
                 actions=actions,
                 conditions=_conditions(grant, ()),
             )
@@ -221,7 +235,7 @@ def trust_policy(grant: ThirdPartyGrant) -> PolicyDocument:
         statements.append(
             Statement(
                 effect="Allow",
-                principal=Principal(aws=tuple(roots)),
+                principal=_shared_principal(tuple(roots)),
                 actions=actions,
                 conditions=_conditions(grant, arns),
             )

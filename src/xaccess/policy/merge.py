@@ -129,8 +129,12 @@ def statement_size(statement: Statement) -> int:
 def first_fit_decreasing(sizes: Sequence[int], capacity: int) -> int:
     """How many bins of ``capacity`` the items need, packed first-fit decreasing.
 
+    Each item goes into the first bin with room, largest item first; an item larger than
+    ``capacity`` takes a bin of its own. The first bin with room is found in a tree of the
+    bins' free space, so packing ``n`` items costs ``O(n log n)``.
+
     Args:
-        sizes: The size of each item; none larger than ``capacity``.
+        sizes: The size of each item.
         capacity: The size of one bin.
 
     Returns:
@@ -138,12 +142,22 @@ def first_fit_decreasing(sizes: Sequence[int], capacity: int) -> int:
 
     .. versionadded:: 0.1.0
     """
-    bins: list[int] = []
-    for size in sorted(sizes, reverse=True):
-        for i, used in enumerate(bins):
-            if used + size <= capacity:
-                bins[i] = used + size
-                break
-        else:
-            bins.append(size)
-    return len(bins)
+    items = sorted(sizes, reverse=True)
+    oversized = sum(1 for size in items if size > capacity)
+    fitting = items[oversized:]
+    leaves = 1
+    while leaves < len(fitting):
+        leaves *= 2
+    free = [capacity] * (2 * leaves)  # free[node]: the most free space of a bin below node
+    used = 0
+    for size in fitting:
+        node = 1
+        while node < leaves:  # descend to the leftmost bin with room
+            node = 2 * node if free[2 * node] >= size else 2 * node + 1
+        free[node] -= size
+        used = max(used, node - leaves + 1)
+        node //= 2
+        while node:
+            free[node] = max(free[2 * node], free[2 * node + 1])
+            node //= 2
+    return oversized + used
