@@ -29,10 +29,7 @@ from xaccess.identifiers import (
     RoleArn,
     Tag,
     validate_account_id,
-    validate_description,
     validate_partition,
-    validate_role_name,
-    validate_role_path,
 )
 from xaccess.policy import ConditionValue, PolicyDocument, Statement
 
@@ -65,101 +62,6 @@ In JSON terms, ``{operator: {key: value or [values]}}``.
 
 .. versionadded:: 0.1.0
 """
-
-
-# --- attrs validators: one line each, the checks live in xaccess.grant.fields -------------------
-
-
-def _role_name(_g: object, _a: object, value: str) -> None:
-    _f.check_text(validate_role_name, value, "role_name", limits.MAX_ROLE_NAME)
-
-
-def _path(_g: object, _a: object, value: str) -> None:
-    _f.check_text(validate_role_path, value, "path", limits.MAX_ROLE_PATH)
-
-
-def _description(_g: object, _a: object, value: str | None) -> None:
-    if value is not None:
-        _f.check_text(validate_description, value, "description", limits.MAX_ROLE_DESCRIPTION)
-
-
-def _pin(_g: object, _a: object, value: object) -> None:
-    _f.check_pin(value)
-
-
-def _flag(_g: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    _f.check_flag(value, attribute.name)
-
-
-def _trust_quota(_g: object, _a: object, value: object) -> None:
-    # Not capped: accounts may have a raised quota; counts are capped by MAX_TRUST_POLICY_VALUES.
-    _f.check_quota(value, "trust_policy_quota", 1, None, "")
-
-
-def _inline_quota(_g: object, _a: object, value: object) -> None:
-    _f.check_quota(
-        value,
-        "inline_policies_quota",
-        1,
-        limits.INLINE_POLICIES_SIZE_QUOTA,
-        "IAM's quota of {high} characters for the inline policies of one role cannot be "
-        "raised, got {value}; attach managed policies for more",
-    )
-
-
-def _most_managed(_g: object, _a: object, value: object) -> None:
-    _f.check_quota(
-        value,
-        "max_managed_policies",
-        0,
-        limits.MAX_MANAGED_POLICIES_PER_ROLE,
-        "IAM's managed policies per role quota can be raised to {high} at most, got {value}",
-    )
-
-
-def _prefix(_g: object, _a: object, value: str | None) -> None:
-    _f.check_inline_policy_prefix(value)
-
-
-def _external_ids(_g: object, _a: object, value: tuple[str, ...]) -> None:
-    _check_external_ids(value, 0, len(value))
-
-
-def _org_ids(_g: object, _a: object, value: tuple[str, ...]) -> None:
-    _f.check_org_ids(value)
-
-
-def _session_names(_g: object, _a: object, value: tuple[str, ...]) -> None:
-    if value:
-        _f.check_patterns(value, "session_name_patterns", "session name")
-
-
-def _source_identities(_g: object, _a: object, value: tuple[str, ...] | None) -> None:
-    if value is not None:
-        _f.check_patterns(value, "source_identity_patterns", "source identity")
-
-
-def _tag_keys(grant: ThirdPartyGrant, _a: object, value: tuple[str, ...] | None) -> None:
-    _f.check_session_tag_keys(value, grant.session_tags_allowed is True)
-
-
-def _statements(_g: object, _a: object, value: tuple[Statement, ...]) -> None:
-    _f.check_statements(value)
-
-
-def _check_external_ids(values: tuple[str, ...], first: int, count: int) -> None:
-    """Check ``values``, the external IDs from position ``first`` of ``count`` in all."""
-    seen: set[str] = set()
-    for i, value in enumerate(values, first):
-        where = _f.index_field("external_id", i, count)
-        _f.check_external_id(value, where)
-        if value in seen:
-            raise ValidationError(where, "repeats an earlier external ID")
-        seen.add(value)
-
-
-def _no_trustees() -> tuple[Trustee, ...]:
-    return ()
 
 
 # --- the grant ------------------------------------------------------------------------------------
@@ -219,49 +121,54 @@ class ThirdPartyGrant:
     .. versionadded:: 0.1.0
     """
 
-    role_name: str = attrs.field(validator=_role_name)
-    path: str = attrs.field(default="/", validator=_path)
-    description: str | None = attrs.field(default=None, validator=_description)
+    role_name: str = attrs.field(validator=_f.valid_role_name)
+    path: str = attrs.field(default="/", validator=_f.valid_path)
+    description: str | None = attrs.field(default=None, validator=_f.valid_description)
     max_session_duration: int = attrs.field(default=3600, converter=_f.to_duration)
     tags: tuple[Tag, ...] = attrs.field(default=(), converter=_f.to_tags)
     partition: str | None = None
     trusted_account: str | None = None
     trusted_principal: str | None = None
     trusted_principals: tuple[str, ...] = attrs.field(default=(), converter=_f.to_principals)
-    pin: Pin = attrs.field(default="condition", validator=_pin)
+    pin: Pin = attrs.field(default="condition", validator=_f.valid_pin)
     external_ids: tuple[str, ...] = attrs.field(
-        default=(), converter=_f.to_external_ids, validator=_external_ids, alias="external_id"
+        default=(),
+        converter=_f.to_external_ids,
+        validator=_f.valid_external_ids,
+        alias="external_id",
     )
-    allow_missing_external_id: bool = attrs.field(default=False, validator=_flag)
-    org_ids: tuple[str, ...] = attrs.field(default=(), converter=_f.to_org_ids, validator=_org_ids)
+    allow_missing_external_id: bool = attrs.field(default=False, validator=_f.valid_flag)
+    org_ids: tuple[str, ...] = attrs.field(
+        default=(), converter=_f.to_org_ids, validator=_f.valid_org_ids
+    )
     session_name_patterns: tuple[str, ...] = attrs.field(
-        default=(), converter=_f.to_session_name_patterns, validator=_session_names
+        default=(), converter=_f.to_session_name_patterns, validator=_f.valid_session_names
     )
     source_identity_patterns: tuple[str, ...] | None = attrs.field(
-        default=None, converter=_f.to_source_identity_patterns, validator=_source_identities
+        default=None, converter=_f.to_source_identity_patterns, validator=_f.valid_source_identities
     )
-    source_identity_allowed: bool = attrs.field(default=False, validator=_flag)
-    session_tags_allowed: bool = attrs.field(default=False, validator=_flag)
+    source_identity_allowed: bool = attrs.field(default=False, validator=_f.valid_flag)
+    session_tags_allowed: bool = attrs.field(default=False, validator=_f.valid_flag)
     session_tag_keys: tuple[str, ...] | None = attrs.field(
-        default=None, converter=_f.to_session_tag_keys, validator=_tag_keys
+        default=None, converter=_f.to_session_tag_keys, validator=_f.valid_tag_keys
     )
     statements: tuple[Statement, ...] = attrs.field(
-        default=(), converter=_f.to_statements, validator=_statements
+        default=(), converter=_f.to_statements, validator=_f.valid_statements
     )
     managed_policy_arns: tuple[str, ...] = attrs.field(default=(), converter=_f.to_policy_arns)
     permissions_boundary: str | None = None
     trust_policy_quota: int = attrs.field(
-        default=limits.TRUST_POLICY_SIZE_QUOTA, validator=_trust_quota
+        default=limits.TRUST_POLICY_SIZE_QUOTA, validator=_f.valid_trust_quota
     )
     inline_policies_quota: int = attrs.field(
-        default=limits.INLINE_POLICIES_SIZE_QUOTA, validator=_inline_quota
+        default=limits.INLINE_POLICIES_SIZE_QUOTA, validator=_f.valid_inline_quota
     )
     max_managed_policies: int = attrs.field(
-        default=limits.MANAGED_POLICIES_PER_ROLE, validator=_most_managed
+        default=limits.MANAGED_POLICIES_PER_ROLE, validator=_f.valid_most_managed
     )
-    inline_policy_prefix: str | None = attrs.field(default=None, validator=_prefix)
+    inline_policy_prefix: str | None = attrs.field(default=None, validator=_f.valid_prefix)
     _trustees: tuple[Trustee, ...] = attrs.field(
-        init=False, eq=False, repr=False, factory=_no_trustees
+        init=False, eq=False, repr=False, factory=_f.no_trustees
     )
     _partition: str = attrs.field(init=False, eq=False, repr=False, default="aws")
 

@@ -18,9 +18,12 @@ from xaccess._validate import check_bool, check_int, type_name
 from xaccess.errors import ValidationError
 from xaccess.identifiers import (
     Tag,
+    validate_description,
     validate_external_id,
     validate_max_session_duration,
     validate_policy_name,
+    validate_role_name,
+    validate_role_path,
     validate_tag_key,
     validate_tags,
 )
@@ -29,6 +32,10 @@ from xaccess.policy import Statement
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Callable
+
+    import attrs
+
+    from xaccess.grant.trust import Trustee
 
 ORG_ID: Final = re.compile(r"o-[a-z0-9]{10,32}", re.ASCII)
 # Session names and source identities use [\w+=,.@-]; StringLike adds * and ?.
@@ -301,3 +308,98 @@ def check_inline_policy_prefix(value: object) -> None:
             "inline_policy_prefix",
             f"must be at most {longest} characters, so that 'PREFIX-N' stays a valid policy name",
         )
+
+
+# --- attrs validators of ThirdPartyGrant's fields ---------------------------------------------
+
+
+def valid_role_name(_g: object, _a: object, value: str) -> None:
+    check_text(validate_role_name, value, "role_name", limits.MAX_ROLE_NAME)
+
+
+def valid_path(_g: object, _a: object, value: str) -> None:
+    check_text(validate_role_path, value, "path", limits.MAX_ROLE_PATH)
+
+
+def valid_description(_g: object, _a: object, value: str | None) -> None:
+    if value is not None:
+        check_text(validate_description, value, "description", limits.MAX_ROLE_DESCRIPTION)
+
+
+def valid_pin(_g: object, _a: object, value: object) -> None:
+    check_pin(value)
+
+
+def valid_flag(_g: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    check_flag(value, attribute.name)
+
+
+def valid_trust_quota(_g: object, _a: object, value: object) -> None:
+    # Not capped: accounts may have a raised quota; counts are capped by MAX_TRUST_POLICY_VALUES.
+    check_quota(value, "trust_policy_quota", 1, None, "")
+
+
+def valid_inline_quota(_g: object, _a: object, value: object) -> None:
+    check_quota(
+        value,
+        "inline_policies_quota",
+        1,
+        limits.INLINE_POLICIES_SIZE_QUOTA,
+        "IAM's quota of {high} characters for the inline policies of one role cannot be "
+        "raised, got {value}; attach managed policies for more",
+    )
+
+
+def valid_most_managed(_g: object, _a: object, value: object) -> None:
+    check_quota(
+        value,
+        "max_managed_policies",
+        0,
+        limits.MAX_MANAGED_POLICIES_PER_ROLE,
+        "IAM's managed policies per role quota can be raised to {high} at most, got {value}",
+    )
+
+
+def valid_prefix(_g: object, _a: object, value: str | None) -> None:
+    check_inline_policy_prefix(value)
+
+
+def valid_external_ids(_g: object, _a: object, value: tuple[str, ...]) -> None:
+    check_external_ids(value, 0, len(value))
+
+
+def valid_org_ids(_g: object, _a: object, value: tuple[str, ...]) -> None:
+    check_org_ids(value)
+
+
+def valid_session_names(_g: object, _a: object, value: tuple[str, ...]) -> None:
+    if value:
+        check_patterns(value, "session_name_patterns", "session name")
+
+
+def valid_source_identities(_g: object, _a: object, value: tuple[str, ...] | None) -> None:
+    if value is not None:
+        check_patterns(value, "source_identity_patterns", "source identity")
+
+
+def valid_tag_keys(grant: object, _a: object, value: tuple[str, ...] | None) -> None:
+    check_session_tag_keys(value, getattr(grant, "session_tags_allowed", False) is True)
+
+
+def valid_statements(_g: object, _a: object, value: tuple[Statement, ...]) -> None:
+    check_statements(value)
+
+
+def check_external_ids(values: tuple[str, ...], first: int, count: int) -> None:
+    """Check ``values``, the external IDs from position ``first`` of ``count`` in all."""
+    seen: set[str] = set()
+    for i, value in enumerate(values, first):
+        where = index_field("external_id", i, count)
+        check_external_id(value, where)
+        if value in seen:
+            raise ValidationError(where, "repeats an earlier external ID")
+        seen.add(value)
+
+
+def no_trustees() -> tuple[Trustee, ...]:
+    return ()
