@@ -84,7 +84,41 @@ def can_assume(
     identity_policies: Iterable[PolicyDocument] | None = None,
     account_id: str | None = None,
 ) -> Decision:
-    """Decide whether ``principal_arn`` may assume the role; see ``ThirdPartyGrant.can_assume``."""
+    """Decide offline whether ``principal_arn`` may assume the role, as STS would.
+
+    Evaluates ``sts:AssumeRole`` on the role against :meth:`trust_policy`, and
+    also ``sts:TagSession`` when ``session_tags`` are passed and
+    ``sts:SetSourceIdentity`` when ``source_identity`` is, because STS authorises
+    each of them; the first refusal is returned, else the ``sts:AssumeRole``
+    decision.
+
+    Args:
+        principal_arn: The caller: a role ARN (standing for a session of that
+            role), an assumed-role session ARN, a user ARN, an account root.
+            For a session of a role with a path, pass the role's ARN in
+            ``context["aws:PrincipalArn"]`` (a session ARN has no path).
+        external_id: The ``ExternalId`` passed, if any.
+        session_name: The ``RoleSessionName`` passed; needed when the grant
+            restricts session names (every real call passes one).
+        source_identity: The ``SourceIdentity`` passed, if any.
+        session_tags: The session ``Tags`` passed, if any.
+        context: More request context keys; they override the derived ones.
+        identity_policies: The caller's identity policies. By default one policy
+            that allows the three STS actions on the role, so that the answer is
+            about the trust policy alone.
+        account_id: The account that owns the role. By default a placeholder
+            account (the first of ``000000000000``, ``000000000001``... that is
+            neither trusted nor the caller's), as for a real third party.
+
+    Returns:
+        The :class:`~xaccess.policy.Decision`.
+
+    Raises:
+        ValidationError: An argument is malformed, or the grant is incomplete
+            (see :meth:`trust_policy`).
+
+    .. versionadded:: 0.1.0
+    """
     if not isinstance(principal_arn, str):
         raise ValidationError("principal_arn", f"must be a str, got {type_name(principal_arn)}")
     parts = principal_arn.split(":", 5)
@@ -148,7 +182,31 @@ def permits(
     policy_documents: Mapping[str, PolicyDocument] | None = None,
     account_id: str | None = None,
 ) -> Decision:
-    """Decide whether a session of the role may act; see ``ThirdPartyGrant.permits``."""
+    """Decide offline whether a session of the role may do ``action`` on ``resource``.
+
+    Evaluates :meth:`permission_policies`, plus the attached managed policies
+    and the permissions boundary whose documents are given (IAM's copies are
+    not available offline: an attached managed policy without a document is
+    left out, which can only make the answer stricter than AWS's, unless it
+    holds a ``Deny``).
+
+    Args:
+        action: The action, ``service:Action``.
+        resource: The resource ARN, or ``*``.
+        context: Request context keys, such as ``aws:SourceIp`` or ``s3:prefix``.
+        policy_documents: Documents of attached managed policies and of the
+            permissions boundary, by ARN.
+        account_id: The account that owns the role; by default the resource's
+            account, else a placeholder. A resource in another account needs its
+            own resource policy, which this method does not take.
+
+    Raises:
+        ValidationError: An argument is malformed, the role's account would be one
+            the grant trusts, or the grant has a permissions boundary whose document
+            is not in ``policy_documents``.
+
+    .. versionadded:: 0.1.0
+    """
     if not isinstance(resource, str):
         raise ValidationError("resource", f"must be a str, got {type_name(resource)}")
     documents = dict(_mapping_argument(policy_documents, "policy_documents"))
