@@ -22,22 +22,27 @@ import attrs
 from xaccess import limits
 from xaccess.errors import ValidationError
 from xaccess.grant import fields as _f
-from xaccess.grant import offline, permissions, serialize, trust
+from xaccess.grant import offline, permissions, trust
 from xaccess.grant.describe import describe_grant
 from xaccess.grant.handoff import Handoff, count_repr
+from xaccess.grant.permissions import permission_policies as _permission_policies
+from xaccess.grant.serialize import from_dict as _from_dict
+from xaccess.grant.serialize import from_json as _from_json
+from xaccess.grant.serialize import to_dict as _to_dict
+from xaccess.grant.serialize import to_json as _to_json
+from xaccess.grant.trust import trust_policy as _trust_policy
 from xaccess.identifiers import (
     RoleArn,
     Tag,
     validate_account_id,
     validate_partition,
 )
-from xaccess.policy import ConditionValue, PolicyDocument, Statement
+from xaccess.policy import ConditionValue, Statement
 
 if TYPE_CHECKING:
     from mypy_boto3_iam import IAMClient
 
     from xaccess.aws.provisioning import Plan, ProvisionedRole, RetryPolicy
-    from xaccess.grant.permissions import NamedPolicy
     from xaccess.grant.trust import Trustee
     from xaccess.rolespec import RoleSpec
 
@@ -455,43 +460,9 @@ class ThirdPartyGrant:
 
     # -- documents ---------------------------------------------------------------------------
 
-    def trust_policy(self) -> PolicyDocument:
-        """Build the role's trust policy.
-
-        One ``Allow`` of ``sts:AssumeRole`` (plus ``sts:TagSession`` and
-        ``sts:SetSourceIdentity`` when allowed) for the trusted principals, with
-        ``StringEquals`` on ``sts:ExternalId`` listing every trusted external ID and the
-        optional conditions. Session tags and source identity are authorised as
-        separate actions of the same request, whose context carries the same
-        external ID, session name and principal, so they share the statement and its
-        conditions. Principals pinned by condition get a statement of their own.
-
-        Raises:
-            ValidationError: No principal is trusted, or no external ID is set and
-                ``allow_missing_external_id`` is false.
-            PolicySizeError: The policy exceeds ``trust_policy_quota``.
-
-        .. versionadded:: 0.1.0
-        """
-        return trust.trust_policy(self)
-
-    def permission_policies(self) -> tuple[NamedPolicy, ...]:
-        """Build the role's inline permission policies from :meth:`allow` and :meth:`deny`.
-
-        Statements are merged where that changes no decision: same effect and
-        conditions, and the same resources (actions united) or the same actions
-        (resources united); duplicates are dropped; statements with a ``Sid`` are
-        kept as written. IAM counts all inline policies of a role against one
-        aggregate quota, so splitting never makes room: the statements go into one
-        policy named ``PREFIX-0``. A grant without statements has no inline policy.
-
-        Raises:
-            PolicySizeError: The statements exceed ``inline_policies_quota``; its note
-                says how many customer-managed policies they would need instead.
-
-        .. versionadded:: 0.1.0
-        """
-        return permissions.permission_policies(self)
+    # Written, with their documentation, in the modules that do the work.
+    trust_policy = _trust_policy
+    permission_policies = _permission_policies
 
     # -- role and handoff --------------------------------------------------------------------
 
@@ -654,53 +625,15 @@ class ThirdPartyGrant:
 
     # -- offline evaluation ------------------------------------------------------------------
 
-    # Public methods written in xaccess.grant.offline, with their documentation.
     can_assume = offline.can_assume
     permits = offline.permits
 
     # -- serialisation -----------------------------------------------------------------------
 
-    def to_dict(self) -> dict[str, Any]:
-        """This grant as a JSON-ready ``dict`` for storing, reviewing and diffing.
-
-        Every setting is present, in a fixed order; :meth:`from_dict` gives back an
-        equal grant.
-
-        .. versionadded:: 0.1.0
-        """
-        return serialize.to_dict(self)
-
-    def to_json(self, indent: int | None = None) -> str:
-        """This grant as JSON text; see :meth:`to_dict`.
-
-        .. versionadded:: 0.1.0
-        """
-        return serialize.to_json(self, indent)
-
-    @classmethod
-    def from_dict(cls, data: object) -> ThirdPartyGrant:
-        """Rebuild a grant from :meth:`to_dict` output, validating everything again.
-
-        Keys left out take their defaults; unknown keys are refused.
-
-        Raises:
-            ValidationError: The data is not a grant; the error names the key.
-
-        .. versionadded:: 0.1.0
-        """
-        return serialize.from_dict(cls, data)
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> ThirdPartyGrant:
-        """Rebuild a grant from :meth:`to_json` output.
-
-        Raises:
-            ValidationError: The text is not JSON, repeats a key in an object, or is
-                not a grant.
-
-        .. versionadded:: 0.1.0
-        """
-        return serialize.from_json(cls, text)
+    to_dict = _to_dict
+    to_json = _to_json
+    from_dict = classmethod(_from_dict)
+    from_json = classmethod(_from_json)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -717,12 +650,7 @@ class ThirdPartyGrant:
             parts.append(f"managed_policy_arns={list(self.managed_policy_arns)!r}")
         return f"ThirdPartyGrant({', '.join(parts)})"
 
-    def describe(self) -> str:
-        """A short human-readable summary; external IDs are counted, never shown.
-
-        .. versionadded:: 0.1.0
-        """
-        return describe_grant(self)
+    describe = describe_grant
 
 
 _SLOTS: tuple[tuple[str, Any], ...] = tuple(

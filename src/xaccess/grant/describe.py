@@ -9,7 +9,10 @@ if TYPE_CHECKING:
 
 
 def describe_grant(grant: ThirdPartyGrant) -> str:
-    """The summary ``ThirdPartyGrant.describe`` returns."""
+    """A short human-readable summary; external IDs are counted, never shown.
+
+    .. versionadded:: 0.1.0
+    """
     lines = [f"Role {grant.path}{grant.role_name} ({grant.resolved_partition})"]
     pinned = grant.pin == "condition"
     for trustee in grant.trustees:

@@ -180,7 +180,21 @@ def check_policy_arn(arn: object, field: str, partition: str) -> None:
 
 
 def permission_policies(grant: ThirdPartyGrant) -> tuple[NamedPolicy, ...]:
-    """The inline policies of ``grant``; see ``ThirdPartyGrant.permission_policies``."""
+    """Build the role's inline permission policies from :meth:`allow` and :meth:`deny`.
+
+    Statements are merged where that changes no decision: same effect and
+    conditions, and the same resources (actions united) or the same actions
+    (resources united); duplicates are dropped; statements with a ``Sid`` are
+    kept as written. IAM counts all inline policies of a role against one
+    aggregate quota, so splitting never makes room: the statements go into one
+    policy named ``PREFIX-0``. A grant without statements has no inline policy.
+
+    Raises:
+        PolicySizeError: The statements exceed ``inline_policies_quota``; its note
+            says how many customer-managed policies they would need instead.
+
+    .. versionadded:: 0.1.0
+    """
     if not grant.statements:
         return ()
     prefix = grant.role_name if grant.inline_policy_prefix is None else grant.inline_policy_prefix

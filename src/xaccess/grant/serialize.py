@@ -46,7 +46,13 @@ def _plain(value: object) -> object:
 
 
 def to_dict(grant: ThirdPartyGrant) -> dict[str, Any]:
-    """``grant`` as a JSON-ready ``dict``; see ``ThirdPartyGrant.to_dict``."""
+    """This grant as a JSON-ready ``dict`` for storing, reviewing and diffing.
+
+    Every setting is present, in a fixed order; :meth:`from_dict` gives back an
+    equal grant.
+
+    .. versionadded:: 0.1.0
+    """
     out: dict[str, Any] = {"schema": SCHEMA}
     for name in _keys(type(grant)):
         value = getattr(grant, name)
@@ -58,7 +64,10 @@ def to_dict(grant: ThirdPartyGrant) -> dict[str, Any]:
 
 
 def to_json(grant: ThirdPartyGrant, indent: int | None = None) -> str:
-    """``grant`` as JSON text (ASCII, keys in a fixed order)."""
+    """This grant as JSON text; see :meth:`to_dict`.
+
+    .. versionadded:: 0.1.0
+    """
     separators = (",", ":") if indent is None else (",", ": ")
     return json.dumps(to_dict(grant), indent=indent, separators=separators, ensure_ascii=True)
 
@@ -104,7 +113,15 @@ def check_shape(data: object) -> None:
 
 
 def from_dict(cls: type[ThirdPartyGrant], data: object) -> ThirdPartyGrant:
-    """Rebuild a grant from :func:`to_dict` output; see ``ThirdPartyGrant.from_dict``."""
+    """Rebuild a grant from :meth:`to_dict` output, validating everything again.
+
+    Keys left out take their defaults; unknown keys are refused.
+
+    Raises:
+        ValidationError: The data is not a grant; the error names the key.
+
+    .. versionadded:: 0.1.0
+    """
     if not isinstance(data, Mapping):
         raise ValidationError(_ROOT, f"must be a mapping, got {type_name(data)}")
     keys = _keys(cls)
@@ -136,7 +153,14 @@ def from_dict(cls: type[ThirdPartyGrant], data: object) -> ThirdPartyGrant:
 
 
 def from_json(cls: type[ThirdPartyGrant], text: str | bytes) -> ThirdPartyGrant:
-    """Rebuild a grant from :func:`to_json` output; see ``ThirdPartyGrant.from_json``."""
+    """Rebuild a grant from :meth:`to_json` output.
+
+    Raises:
+        ValidationError: The text is not JSON, repeats a key in an object, or is
+            not a grant.
+
+    .. versionadded:: 0.1.0
+    """
     try:
         data = load_json(text, field=_ROOT)
     except ValidationError as exc:

@@ -204,7 +204,23 @@ def _check_complete(grant: ThirdPartyGrant) -> None:
 
 
 def trust_policy(grant: ThirdPartyGrant) -> PolicyDocument:
-    """Build and check the trust policy of ``grant``; see ``ThirdPartyGrant.trust_policy``."""
+    """Build the role's trust policy.
+
+    One ``Allow`` of ``sts:AssumeRole`` (plus ``sts:TagSession`` and
+    ``sts:SetSourceIdentity`` when allowed) for the trusted principals, with
+    ``StringEquals`` on ``sts:ExternalId`` listing every trusted external ID and the
+    optional conditions. Session tags and source identity are authorised as
+    separate actions of the same request, whose context carries the same
+    external ID, session name and principal, so they share the statement and its
+    conditions. Principals pinned by condition get a statement of their own.
+
+    Raises:
+        ValidationError: No principal is trusted, or no external ID is set and
+            ``allow_missing_external_id`` is false.
+        PolicySizeError: The policy exceeds ``trust_policy_quota``.
+
+    .. versionadded:: 0.1.0
+    """
     _check_complete(grant)
     actions = [ASSUME_ROLE]
     if grant.session_tags_allowed:
