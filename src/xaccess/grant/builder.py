@@ -22,9 +22,10 @@ import attrs
 from xaccess import limits
 from xaccess.errors import ValidationError
 from xaccess.grant import fields as _f
-from xaccess.grant import offline, permissions, trust
+from xaccess.grant import offline, permissions, provision, trust
 from xaccess.grant.describe import describe_grant
-from xaccess.grant.handoff import Handoff, count_repr
+from xaccess.grant.handoff import count_repr
+from xaccess.grant.handoff import handoff as _handoff
 from xaccess.grant.permissions import permission_policies as _permission_policies
 from xaccess.grant.serialize import from_dict as _from_dict
 from xaccess.grant.serialize import from_json as _from_json
@@ -40,11 +41,7 @@ from xaccess.identifiers import (
 from xaccess.policy import ConditionValue, Statement
 
 if TYPE_CHECKING:
-    from mypy_boto3_iam import IAMClient
-
-    from xaccess.aws.provisioning import Plan, ProvisionedRole, RetryPolicy
     from xaccess.grant.trust import Trustee
-    from xaccess.rolespec import RoleSpec
 
 __all__ = ["ConditionsInput", "Pin", "ThirdPartyGrant"]
 
@@ -498,32 +495,7 @@ class ThirdPartyGrant:
             RoleArn(partition=self._partition, account=account, path=self.path, name=self.role_name)
         )
 
-    def handoff(self, account_id: str, *, partition: str | None = None) -> Handoff:
-        """What to give the third party once the role exists in ``account_id``.
-
-        Raises:
-            ValidationError: As :meth:`role_arn`, or when the grant is incomplete (see
-                :meth:`trust_policy`).
-
-        .. versionadded:: 0.1.0
-        """
-        role_arn = self.role_arn(account_id, partition=partition)
-        self.trust_policy()  # refuse an incomplete or oversized grant
-        required = self.source_identity_patterns is not None
-        return Handoff(
-            role_arn=role_arn,
-            external_id=self.external_id,
-            external_ids=self.external_ids,
-            trusted_principals=self.trusted_principal_arns,
-            max_session_duration=self.max_session_duration,
-            session_name_patterns=self.session_name_patterns,
-            source_identity_required=required,
-            source_identity_patterns=self.source_identity_patterns or (),
-            source_identity_allowed=self.source_identity_allowed or required,
-            session_tags_allowed=self.session_tags_allowed,
-            session_tag_keys=self.session_tag_keys,
-            required_org_ids=self.org_ids,
-        )
+    handoff = _handoff
 
     @property
     def trusted_principal_arns(self) -> tuple[str, ...]:
@@ -556,72 +528,10 @@ class ThirdPartyGrant:
 
     # -- provisioning (the AWS layer is imported only here) -------------------------------
 
-    def role_spec(self) -> RoleSpec:
-        """The role this grant describes, as the desired state for provisioning.
-
-        Raises:
-            ValidationError: The grant is incomplete or a document exceeds its quota
-                (see :meth:`trust_policy` and :meth:`permission_policies`).
-
-        .. versionadded:: 0.1.0
-        """
-        from xaccess.rolespec import RoleSpec  # noqa: PLC0415 - keeps import xaccess light
-
-        return RoleSpec(
-            role_name=self.role_name,
-            path=self.path,
-            trust_policy=self.trust_policy(),
-            inline_policies=[(p.name, p.document) for p in self.permission_policies()],
-            managed_policy_arns=self.managed_policy_arns,
-            permissions_boundary=self.permissions_boundary,
-            description=self.description or "",
-            max_session_duration=self.max_session_duration,
-            tags=self.tags,
-            trust_policy_quota=self.trust_policy_quota,
-        )
-
-    def create(self, iam: IAMClient, *, retry: RetryPolicy | None = None) -> ProvisionedRole:
-        """Create the role in the account of ``iam``, all or nothing.
-
-        Every document is built and checked before the first AWS call. If a step
-        fails after the role was created, everything created is removed again and a
-        :class:`~xaccess.ProvisioningError` says which step failed and what was rolled
-        back. See :func:`xaccess.aws.provisioning.create`.
-
-        Args:
-            iam: A boto3 IAM client for the customer's account.
-            retry: How transient AWS errors are retried.
-
-        .. versionadded:: 0.1.0
-        """
-        from xaccess.aws import provisioning  # noqa: PLC0415 - the AWS layer loads on use
-
-        return provisioning.create(iam, self.role_spec(), retry=retry)
-
-    def plan(self, iam: IAMClient, *, retry: RetryPolicy | None = None) -> Plan:
-        """The changes :meth:`apply` would make to bring the role to this grant.
-
-        Read-only. See :func:`xaccess.aws.provisioning.plan`.
-
-        .. versionadded:: 0.1.0
-        """
-        from xaccess.aws import provisioning  # noqa: PLC0415 - the AWS layer loads on use
-
-        return provisioning.plan(iam, self.role_spec(), retry=retry)
-
-    def apply(
-        self, iam: IAMClient, *, adopt: bool = False, retry: RetryPolicy | None = None
-    ) -> ProvisionedRole:
-        """Create the role, or converge an existing one to this grant; idempotent.
-
-        Only roles that xaccess manages (marked by a tag) are changed unless
-        ``adopt`` is true. See :func:`xaccess.aws.provisioning.apply`.
-
-        .. versionadded:: 0.1.0
-        """
-        from xaccess.aws import provisioning  # noqa: PLC0415 - the AWS layer loads on use
-
-        return provisioning.apply(iam, self.role_spec(), adopt=adopt, retry=retry)
+    role_spec = provision.role_spec
+    create = provision.create
+    plan = provision.plan
+    apply = provision.apply
 
     # -- offline evaluation ------------------------------------------------------------------
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-__all__ = ["Handoff", "count_repr"]
+if TYPE_CHECKING:
+    from xaccess.grant.builder import ThirdPartyGrant
+
+__all__ = ["Handoff", "count_repr", "handoff"]
 
 
 def count_repr(values: tuple[str, ...]) -> str:
@@ -76,3 +79,31 @@ class Handoff:
         """
         separators = (",", ":") if indent is None else (",", ": ")
         return json.dumps(self.to_dict(), indent=indent, separators=separators, ensure_ascii=True)
+
+
+def handoff(grant: ThirdPartyGrant, account_id: str, *, partition: str | None = None) -> Handoff:
+    """What to give the third party once the role exists in ``account_id``.
+
+    Raises:
+        ValidationError: As :meth:`role_arn`, or when the grant is incomplete (see
+            :meth:`trust_policy`).
+
+    .. versionadded:: 0.1.0
+    """
+    role_arn = grant.role_arn(account_id, partition=partition)
+    grant.trust_policy()  # refuse an incomplete or oversized grant
+    required = grant.source_identity_patterns is not None
+    return Handoff(
+        role_arn=role_arn,
+        external_id=grant.external_id,
+        external_ids=grant.external_ids,
+        trusted_principals=grant.trusted_principal_arns,
+        max_session_duration=grant.max_session_duration,
+        session_name_patterns=grant.session_name_patterns,
+        source_identity_required=required,
+        source_identity_patterns=grant.source_identity_patterns or (),
+        source_identity_allowed=grant.source_identity_allowed or required,
+        session_tags_allowed=grant.session_tags_allowed,
+        session_tag_keys=grant.session_tag_keys,
+        required_org_ids=grant.org_ids,
+    )
