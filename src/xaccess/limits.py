@@ -106,3 +106,21 @@ string inside a policy, and no list in one, can be longer.
 
 MAX_TAGS_PER_CALL: Final = 50
 """Tags one ``TagRole`` call sets, and tag keys one ``UntagRole`` call removes."""
+
+# --- the grant builder ------------------------------------------------------------------------
+
+MAX_TRUST_POLICY_SIZE_QUOTA: Final = 4096
+"""The most the role trust policy quota can be raised to."""
+MAX_TRUST_POLICY_VALUES: Final = MAX_TRUST_POLICY_SIZE_QUOTA // 5
+"""The most values one list of a grant's trust policy can hold (external IDs, principals, ...).
+
+Every value is written as a quoted string of at least two characters plus a comma, five
+characters, so a trust policy of the largest quota holds no more than this many."""
+MAX_GRANT_STATEMENTS: Final = INLINE_POLICIES_SIZE_QUOTA
+"""The most statements a grant takes before merging.
+
+A statement takes far more than one character of the inline quota, so only repeats that merge
+away could ever fit more."""
+MAX_GRANT_INTEGER_BITS: Final = 63
+"""Integers in a grant (durations, quotas, counts) are refused beyond this many bits, before
+they are compared or printed."""

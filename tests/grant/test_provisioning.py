@@ -187,3 +187,19 @@ def test_a_raised_trust_quota_reaches_provisioning(iam: IAMClient) -> None:
 
     stored = iam.get_role(RoleName="AcmeAuditAccess")["Role"]["AssumeRolePolicyDocument"]
     assert grant.trust_policy() == PolicyDocument.from_dict(stored)
+
+
+@pytest.mark.parametrize("method", ["create", "plan", "apply"])
+def test_a_grant_trusting_the_roles_own_account_is_refused_before_any_write(
+    iam: IAMClient, recorder: CallRecorder, method: str
+) -> None:
+    """create/plan/apply refuse a grant whose trustee is the IAM client's own account."""
+    grant = ThirdPartyGrant(
+        role_name="AcmeAuditAccess", trusted_account=ACCOUNT, external_id=EXTERNAL_ID
+    ).allow(["s3:GetObject"], LOGS)
+
+    with pytest.raises(ValidationError, match=ACCOUNT):
+        getattr(grant, method)(iam, retry=NO_WAIT)
+
+    assert [] == recorder.writes
+    assert [] == iam.list_roles()["Roles"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+import time
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import given
 
-from tests.test_grant_properties import (
+from tests.grant.test_properties import (
     Case,
     _assume,
     _callers,
@@ -17,9 +19,12 @@ from tests.test_grant_properties import (
     _wildcard,
     cases,
 )
-from xaccess import ValidationError
+from xaccess import ValidationError, limits
 from xaccess.grant import ThirdPartyGrant
 from xaccess.policy import Outcome
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 VENDOR = "111122223333"
 EXT = "4f1b6c0e9a2d4e7fb3c85d1e0a9f2b7c"
@@ -182,3 +187,158 @@ def test_malformed_user_arns_are_refused(user: str) -> None:
         )
 
     assert "trusted_principal" == exc_info.value.field
+
+
+# -- hostile input: refused with ValidationError, and fast ----------------------------------------
+
+_FAST = 1.0  # seconds; every refusal below takes milliseconds once counts are checked first
+
+
+def _refused_quickly(build: Callable[[], object]) -> ValidationError:
+    started = time.perf_counter()
+    with pytest.raises(ValidationError) as exc_info:
+        build()
+    elapsed = time.perf_counter() - started
+    assert elapsed < _FAST, f"refusing took {elapsed:.2f} s"
+    return exc_info.value
+
+
+_MANY_IDS = [f"{EXT}{i}" for i in range(1_400_000)]
+
+
+def test_from_dict_refuses_more_external_ids_than_a_trust_policy_holds_quickly() -> None:
+    """1.4 million distinct external IDs are refused before any of them is checked."""
+    data = {"role_name": "R", "trusted_account": VENDOR, "external_ids": _MANY_IDS}
+
+    _refused_quickly(lambda: ThirdPartyGrant.from_dict(data))
+
+
+def test_constructor_refuses_more_external_ids_than_a_trust_policy_holds_quickly() -> None:
+    """The constructor caps external IDs at what the largest trust policy can hold."""
+    error = _refused_quickly(
+        lambda: ThirdPartyGrant(role_name="R", trusted_account=VENDOR, external_id=_MANY_IDS)
+    )
+
+    assert error.field == "external_id"
+
+
+def test_constructor_refuses_an_external_id_stream_without_reading_it_all() -> None:
+    """An endless iterable of external IDs is refused after the cap, not read forever."""
+    endless = (f"{EXT}{i}" for i in itertools.count())
+
+    error = _refused_quickly(
+        lambda: ThirdPartyGrant(role_name="R", trusted_account=VENDOR, external_id=endless)
+    )
+
+    assert error.field == "external_id"
+
+
+def test_add_external_id_refuses_one_more_than_the_cap() -> None:
+    """add_external_id() keeps to the same cap as the constructor."""
+    full = ThirdPartyGrant(
+        role_name="R",
+        trusted_account=VENDOR,
+        external_id=_MANY_IDS[: limits.MAX_TRUST_POLICY_VALUES],
+    )
+
+    with pytest.raises(ValidationError, match="external IDs"):
+        full.add_external_id("one-more-external-id")
+
+
+def test_a_huge_principal_is_refused_quickly() -> None:
+    """A 50 MB principal ARN is refused on its length, before it is parsed or hashed."""
+    huge = "arn:aws:iam::111122223333:role/" + "a" * 50_000_000
+
+    error = _refused_quickly(lambda: ThirdPartyGrant(role_name="R", trusted_principal=huge))
+
+    assert error.field == "trusted_principal"
+
+
+def test_a_huge_string_in_grant_data_is_refused_quickly() -> None:
+    """from_dict refuses a string longer than any document of a grant before reading it."""
+    data = {"role_name": "R", "description": "d" * 50_000_000}
+
+    error = _refused_quickly(lambda: ThirdPartyGrant.from_dict(data))
+
+    assert error.field == "grant"
+
+
+def _nested(depth: int) -> object:
+    value: object = "s3:GetObject"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("depth", [100, 100_000])
+def test_from_dict_refuses_deep_nesting(depth: int) -> None:
+    """Nesting deeper than any grant is a ValidationError, never a RecursionError."""
+    statement = {"Effect": "Allow", "Action": _nested(depth), "Resource": "*"}
+    data = {"role_name": "R", "statements": [statement]}
+
+    error = _refused_quickly(lambda: ThirdPartyGrant.from_dict(data))
+
+    assert error.field == "grant"
+    assert "nested" in error.rule
+
+
+def test_from_dict_refuses_deeply_nested_conditions() -> None:
+    """A Condition nested thousands of levels deep is a ValidationError."""
+    condition: object = "v"
+    for _ in range(10_000):
+        condition = {"k": condition}
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    data = {"role_name": "R", "statements": [{**statement, "Condition": condition}]}
+
+    with pytest.raises(ValidationError, match="nested"):
+        ThirdPartyGrant.from_dict(data)
+
+
+@pytest.mark.parametrize(
+    "key", ["max_session_duration", "trust_policy_quota", "inline_policies_quota"]
+)
+def test_from_dict_refuses_huge_integers(key: str) -> None:
+    """An integer beyond Python's printable digits is a ValidationError, not a ValueError."""
+    data = {"role_name": "R", key: 10**5000}
+
+    with pytest.raises(ValidationError) as exc_info:
+        ThirdPartyGrant.from_dict(data)
+
+    assert exc_info.value.field == "grant"
+
+
+@pytest.mark.parametrize(
+    "key", ["max_session_duration", "trust_policy_quota", "max_managed_policies"]
+)
+def test_constructor_refuses_huge_integers(key: str) -> None:
+    """The constructor refuses a huge integer with a ValidationError naming the argument."""
+    kwargs: dict[str, Any] = {key: -(10**5000)}
+
+    with pytest.raises(ValidationError) as exc_info:
+        ThirdPartyGrant(role_name="R", **kwargs)
+
+    assert exc_info.value.field == key
+
+
+def test_from_json_refuses_a_huge_number_literal() -> None:
+    """A number literal of thousands of digits is a ValidationError, not a ValueError."""
+    text = '{"role_name": "R", "max_session_duration": 1' + "0" * 5000 + "}"
+
+    with pytest.raises(ValidationError, match="number"):
+        ThirdPartyGrant.from_json(text)
+
+
+def test_from_json_refuses_deep_nesting() -> None:
+    """JSON nested past the interpreter's recursion limit is a ValidationError."""
+    text = '{"role_name": "R", "statements": ' + "[" * 100_000 + "]" * 100_000 + "}"
+
+    with pytest.raises(ValidationError, match="nested"):
+        ThirdPartyGrant.from_json(text)
+
+
+def test_from_dict_refuses_more_statements_than_the_cap() -> None:
+    """More statements than MAX_GRANT_STATEMENTS are refused before any is parsed."""
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    data = {"role_name": "R", "statements": [statement] * (limits.MAX_GRANT_STATEMENTS + 1)}
+
+    _refused_quickly(lambda: ThirdPartyGrant.from_dict(data))
