@@ -491,12 +491,31 @@ def _applies(statement: Statement, action: str, resource: str) -> bool:
     )
 
 
+_TRUST_ACTIONS = ("sts:tagsession", "sts:setsourceidentity", "sts:setcontext")
+
+
+def _needs_resource_policy(action: str, resource: str) -> bool:
+    """Requests that an identity policy alone never allows, even in the role's own account.
+
+    Assuming a role needs its trust policy (IAM User Guide, "Cross account resource access":
+    a role's trust policy must always allow), and a KMS key needs its key policy (AWS KMS
+    Developer Guide, "Key policies"); :meth:`ThirdPartyGrant.permits` gives no such policy.
+    """
+    action = action.lower()
+    service, rest = resource.split(":", 5)[2::3]
+    if service == "iam" and rest.startswith("role/"):
+        return action.startswith("sts:assumerole") or action in _TRUST_ACTIONS
+    return service == "kms" and rest.startswith("key/") and action.startswith("kms:")
+
+
 def _expected(statements: tuple[Statement, ...], action: str, resource: str) -> Outcome:
     """The oracle for unconditional statements: a matching deny wins, then a matching allow."""
     applying = [s.effect for s in statements if _applies(s, action, resource)]
     if "Deny" in applying:
         return Outcome.EXPLICIT_DENY
-    return Outcome.ALLOW if "Allow" in applying else Outcome.IMPLICIT_DENY
+    if "Allow" in applying and not _needs_resource_policy(action, resource):
+        return Outcome.ALLOW
+    return Outcome.IMPLICIT_DENY
 
 
 def _requests(case: Case, data: st.DataObject, *, outside: int) -> list[tuple[str, str, str]]:
