@@ -86,3 +86,15 @@ MAX_JSON_DEPTH: Final = 64
 """Deepest nesting of JSON xaccess reads; IAM documents need at most about eight levels."""
 MAX_JSON_NUMBER_DIGITS: Final = 100
 """Longest number literal xaccess reads from JSON; longer ones are refused, not parsed."""
+
+# --- onboarding exports (CloudFormation API model 2010-05-15, console quick-create links) -----
+
+MIN_STACK_NAME: Final = 1
+MAX_STACK_NAME: Final = 128
+"""A stack name: 1-128 characters of ``[a-zA-Z][-a-zA-Z0-9]*``."""
+MAX_TEMPLATE_URL: Final = 5120
+"""The longest ``TemplateURL`` CloudFormation accepts."""
+MAX_TEMPLATE_DESCRIPTION: Final = 1024
+"""The longest ``Description`` of a CloudFormation template."""
+MAX_LOGICAL_ID: Final = 255
+"""The longest logical ID (parameter, resource, output name) of a CloudFormation template."""

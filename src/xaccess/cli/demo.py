@@ -3,21 +3,25 @@
 Nothing here reaches AWS: moto serves IAM, STS and S3 in-process, and xaccess's
 strict STS makes ``AssumeRole`` check trust policies and external IDs as AWS does.
 The demo plays both sides — a customer granting a vendor read access to one bucket,
-and the vendor using and checking that access.
+and the vendor using and checking that access. moto (the ``demo`` extra) and the AWS
+layer are loaded only when the demo runs.
+
+.. versionadded:: 0.1.0
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Final
-from unittest import mock
 
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Callable
 
-__all__ = ["run"]
+__all__ = ["add_parser", "run", "tell"]
 
 VENDOR_ACCOUNT = "111122223333"
 VENDOR_ROLE = f"arn:aws:iam::{VENDOR_ACCOUNT}:role/VendorWorker"
@@ -37,12 +41,51 @@ _FAKE_ENVIRONMENT = {
 }
 
 
-def run(out: Callable[[str], None] = print) -> int:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``xaccess demo``.
+
+    .. versionadded:: 0.1.0
+    """
+    parser = subparsers.add_parser(
+        "demo",
+        help="run a third-party role end to end on an embedded moto (no AWS account)",
+        description=(
+            "Create a third-party role, assume it with the external ID, show callers "
+            "without it refused, run the onboarding check and revoke the role, all on an "
+            "embedded moto with strict STS. Needs the 'demo' extra."
+        ),
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the demo on stdout; ``0``, or ``1`` when moto is not installed.
+
+    .. versionadded:: 0.1.0
+    """
+    try:
+        return tell()
+    except ModuleNotFoundError as missing:
+        if missing.name not in ("moto", "boto3", "botocore"):
+            raise
+        print(
+            f"xaccess demo needs {missing.name}, which is not installed: "
+            "pip install 'xaccess[demo]'",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def tell(out: Callable[[str], None] = print) -> int:
     """Run the demo, writing its narration through ``out``; return the exit status.
 
     Raises:
         ModuleNotFoundError: moto is not installed (``pip install 'xaccess[demo]'``).
+
+    .. versionadded:: 0.1.0
     """
+    from unittest import mock  # noqa: PLC0415 - only the demo patches the environment
+
     from moto import mock_aws  # noqa: PLC0415 - moto is only needed here
 
     with ExitStack() as stack:
