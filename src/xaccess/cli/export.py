@@ -101,5 +101,7 @@ def run(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 1
-    sys.stdout.write(text)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the locale
+    sys.stdout.buffer.flush()
     return 0

@@ -21,15 +21,16 @@ def _check_mapping(data: object) -> Mapping[str, Any]:
 def render_json(data: Mapping[str, Any]) -> str:
     """Render an export (a template or a Terraform configuration) as JSON text.
 
-    Indented by two spaces, ASCII only (IAM accepts only Latin-1 in policies), keys in the
-    order the export gives them, with a final newline.
+    Indented by two spaces, keys in the order the export gives them, with a final newline.
+    Characters outside ASCII (in tags, which allow any Unicode letter) are written as
+    themselves, not as ``\\u`` escapes: surrogate-pair escapes trip some template tools.
 
     Raises:
         ValidationError: ``data`` is not a mapping.
 
     .. versionadded:: 0.1.0
     """
-    return json.dumps(_check_mapping(data), indent=2, ensure_ascii=True) + "\n"
+    return json.dumps(_check_mapping(data), indent=2, ensure_ascii=False) + "\n"
 
 
 def render_yaml(data: Mapping[str, Any]) -> str:

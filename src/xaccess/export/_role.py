@@ -3,18 +3,20 @@
 One hosted template serves every customer, so an export never holds an external ID: the
 grant's own external IDs are replaced by one placeholder, which each export then swaps for its
 parameter (CloudFormation) or variable (Terraform). The placeholder is chosen so that it occurs
-nowhere else in the grant, which makes swapping it by text safe.
+nowhere else in the trust policy, which makes swapping it by text safe.
 """
 
 from __future__ import annotations
 
+import json
+import string
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from xaccess._validate import type_name
 from xaccess.errors import ValidationError
-from xaccess.limits import MAX_EXTERNAL_ID, MIN_EXTERNAL_ID
+from xaccess.limits import MAX_EXTERNAL_ID
 
 if TYPE_CHECKING:
     from xaccess.grant import ThirdPartyGrant
@@ -25,7 +27,10 @@ __all__ = ["EXTERNAL_ID_PATTERN", "OpenRole", "check_grant", "open_role"]
 EXTERNAL_ID_PATTERN: Final = "[A-Za-z0-9_+=,.@:/-]+"
 """The characters STS allows in an external ID, as a pattern that must match the whole value."""
 
-_PLACEHOLDER: Final = "XACCESSEXTERNALID"
+# Two-character external IDs, tried in turn until one occurs nowhere else in the trust policy.
+_PLACEHOLDERS: Final = tuple(
+    first + second for first in "XYZ" for second in string.ascii_uppercase + string.digits
+)
 _EXTERNAL_ID_KEY: Final = "sts:ExternalId"
 
 
@@ -36,7 +41,7 @@ class OpenRole:
     Attributes:
         spec: What :meth:`~xaccess.ThirdPartyGrant.create` would create, the trust policy
             requiring the placeholder as external ID.
-        placeholder: The placeholder; it occurs nowhere else in the grant.
+        placeholder: The placeholder; it occurs nowhere else in the trust policy.
         max_external_id: The longest external ID that keeps the trust policy within the
             grant's ``trust_policy_quota`` (at most STS's 1224).
     """
@@ -70,26 +75,22 @@ def check_grant(grant: object) -> ThirdPartyGrant:
 def open_role(grant: ThirdPartyGrant) -> OpenRole:
     """The role ``grant`` creates, its external IDs replaced by one placeholder.
 
+    The placeholder is as short as an external ID can be, so that the trust policy fits its
+    quota whenever it fits with the shortest real external ID.
+
     Raises:
-        ValidationError: ``grant`` is not a :class:`~xaccess.ThirdPartyGrant`, trusts no one,
-            or a document exceeds its quota.
+        ValidationError: ``grant`` is not a :class:`~xaccess.ThirdPartyGrant`, or trusts no one.
+        PolicySizeError: A document exceeds its quota, even with a two-character external ID.
     """
     grant = check_grant(grant)
     data = grant.to_dict()
-    text = grant.to_json()
-    placeholder = _PLACEHOLDER
-    suffix = 0
-    while placeholder in text:
-        suffix += 1
-        placeholder = f"{_PLACEHOLDER}{suffix}"
-    data["external_ids"] = [placeholder]
-    spec = type(grant).from_dict(data).role_spec()
-    room = grant.trust_policy_quota - (spec.trust_policy.size() - len(placeholder))
-    max_external_id = min(MAX_EXTERNAL_ID, room)
-    if max_external_id < MIN_EXTERNAL_ID:
-        raise ValidationError(
-            "trust_policy_quota",
-            f"the trust policy leaves room for an external ID of {max_external_id} characters; "
-            f"STS needs at least {MIN_EXTERNAL_ID}",
-        )
-    return OpenRole(spec=spec, placeholder=placeholder, max_external_id=max_external_id)
+    for placeholder in _PLACEHOLDERS:
+        data["external_ids"] = [placeholder]
+        spec = type(grant).from_dict(data).role_spec()
+        document = spec.trust_policy
+        if document.to_json().count(json.dumps(placeholder)) == len(document.statements):
+            break
+    else:  # pragma: no cover - a trust policy holds far fewer strings than there are candidates
+        raise AssertionError("no free placeholder for the external ID")
+    room = grant.trust_policy_quota - (document.size() - len(placeholder))
+    return OpenRole(spec=spec, placeholder=placeholder, max_external_id=min(MAX_EXTERNAL_ID, room))
