@@ -8,15 +8,22 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
 __all__ = ["assert_usage_error", "run_xaccess"]
 
 
 def run_xaccess(
-    *args: str, env: Mapping[str, str] | None = None, stdin: str | None = None
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    unset: Iterable[str] = (),
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m xaccess ARGS`` with this process's environment plus ``env``."""
+    """Run ``python -m xaccess ARGS`` with this process's environment, plus ``env``, less
+    the variables named in ``unset``."""
+    environment = {**os.environ, **(env or {})}
+    for name in unset:
+        environment.pop(name, None)
     return subprocess.run(  # noqa: S603 - runs this interpreter on our own package
         [sys.executable, "-m", "xaccess", *args],
         capture_output=True,
@@ -24,7 +31,7 @@ def run_xaccess(
         check=False,
         timeout=120,
         input=stdin,
-        env={**os.environ, **(env or {})},
+        env=environment,
     )
 
 
