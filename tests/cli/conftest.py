@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from xaccess.testing import StrictSTS
 
 CUSTOMER = "444455556666"
+_CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 
 
 @pytest.fixture
@@ -64,13 +65,11 @@ def onboarded(
     ).create(iam)
     vendor = session_for(VENDOR_ROLE, endpoint_url=moto_endpoint).get_credentials()
     assert vendor is not None
-    access_key, secret_key, token = vendor.get_frozen_credentials()
-    assert token is not None
-    credentials = {
-        "AWS_ACCESS_KEY_ID": access_key,
-        "AWS_SECRET_ACCESS_KEY": secret_key,
-        "AWS_SESSION_TOKEN": token,
-    }
+    frozen = vendor.get_frozen_credentials()
+    credentials: dict[str, str] = {}
+    for name, value in zip(_CREDENTIAL_VARIABLES, frozen[:3], strict=True):
+        assert value is not None
+        credentials[name] = value
     for name, value in {**credentials, "AWS_ENDPOINT_URL": moto_endpoint}.items():
         monkeypatch.setenv(name, value)
     strict_sts.clear()
