@@ -79,6 +79,19 @@ def test_yaml_without_pyyaml_explains_what_to_install(
     assert "pip install 'xaccess[yaml]'" in captured.err
 
 
+def test_other_missing_modules_are_not_hidden(
+    grant_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A missing module other than PyYAML while rendering YAML is raised, not explained away."""
+
+    def missing(template: object) -> str:
+        raise ModuleNotFoundError("No module named '_yaml_ext'", name="_yaml_ext")
+
+    monkeypatch.setattr("xaccess.export.render_yaml", missing)
+    with pytest.raises(ModuleNotFoundError, match="_yaml_ext"):
+        main(["export", "cloudformation", str(grant_file), "--yaml"])
+
+
 @pytest.mark.parametrize(
     ("argv", "fragments"),
     [
