@@ -69,6 +69,33 @@ def _check_variable_name(name: object) -> str:
     return name
 
 
+def _variable_block(variable: str, max_length: int) -> dict[str, Any]:
+    """The external ID variable: a required string, checked as STS checks an external ID."""
+    reference = f"var.{variable}"
+    # RE2 caps counted repetition at 1000, so the length is checked apart from the pattern.
+    condition = (
+        f"${{length({reference}) >= {MIN_EXTERNAL_ID} && length({reference}) <= "
+        f'{max_length} && can(regex("^{EXTERNAL_ID_PATTERN}$", {reference}))}}'
+    )
+    return {
+        "type": "string",
+        "description": (
+            "The external ID the third party gave you for this account; the role can be "
+            "assumed only with it"
+        ),
+        "nullable": False,
+        "validation": [
+            {
+                "condition": condition,
+                "error_message": (
+                    f"The external ID must be {MIN_EXTERNAL_ID}-{max_length} characters: "
+                    "ASCII letters, digits and _+=,.@:/-."
+                ),
+            }
+        ],
+    }
+
+
 def _policy_text(document: dict[str, Any]) -> str:
     return literal(json.dumps(document, separators=(",", ":"), ensure_ascii=True))
 
@@ -129,31 +156,8 @@ def to_terraform(
             f"managed_{index}": {"role": f"${{{_ROLE}.name}}", "policy_arn": arn}
             for index, arn in enumerate(spec.managed_policy_arns)
         }
-    reference = f"var.{variable}"
-    condition = (
-        f"${{length({reference}) >= {MIN_EXTERNAL_ID} && length({reference}) <= "
-        f'{role.max_external_id} && can(regex("^{EXTERNAL_ID_PATTERN}$", {reference}))}}'
-    )
     return {
-        "variable": {
-            variable: {
-                "type": "string",
-                "description": (
-                    "The external ID the third party gave you for this account; the role can "
-                    "be assumed only with it"
-                ),
-                "nullable": False,
-                "validation": [
-                    {
-                        "condition": condition,
-                        "error_message": (
-                            f"The external ID must be {MIN_EXTERNAL_ID}-{role.max_external_id} "
-                            "characters: ASCII letters, digits and _+=,.@:/-."
-                        ),
-                    }
-                ],
-            }
-        },
+        "variable": {variable: _variable_block(variable, role.max_external_id)},
         "resource": resources,
         "output": {
             ROLE_ARN_OUTPUT: {
