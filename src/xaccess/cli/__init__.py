@@ -27,7 +27,7 @@ from xaccess.errors import XAccessError
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-__all__ = ["VERBS", "build_parser", "main"]
+__all__ = ["USAGE_ERROR", "VERBS", "build_parser", "main", "one_line"]
 
 VERBS: Final = (
     "demo",
