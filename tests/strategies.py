@@ -1,6 +1,6 @@
 """Shared Hypothesis strategies for policy documents.
 
-Identifier strategies live in ``tests/strategies_identifiers.py``; this module
+Identifier strategies live in ``tests/identifiers/strategies.py``; this module
 builds documents, their alternative (but equivalent) JSON spellings, and
 invalid variants of them.
 """

@@ -124,3 +124,15 @@ away could ever fit more."""
 MAX_GRANT_INTEGER_BITS: Final = 63
 """Integers in a grant (durations, quotas, counts) are refused beyond this many bits, before
 they are compared or printed."""
+
+# --- onboarding exports (CloudFormation API model 2010-05-15, console quick-create links) -----
+
+MIN_STACK_NAME: Final = 1
+MAX_STACK_NAME: Final = 128
+"""A stack name: 1-128 characters of ``[a-zA-Z][-a-zA-Z0-9]*``."""
+MAX_TEMPLATE_URL: Final = 5120
+"""The longest ``TemplateURL`` CloudFormation accepts."""
+MAX_TEMPLATE_DESCRIPTION: Final = 1024
+"""The longest ``Description`` of a CloudFormation template."""
+MAX_LOGICAL_ID: Final = 255
+"""The longest logical ID (parameter, resource, output name) of a CloudFormation template."""

@@ -545,6 +545,46 @@ class ThirdPartyGrant:
     from_dict = classmethod(_from_dict)
     from_json = classmethod(_from_json)
 
+    # -- onboarding exports (xaccess.export, loaded on first use) ----------------------------
+
+    def to_cloudformation(self, *, external_id_parameter: str = "ExternalId") -> dict[str, Any]:
+        """A CloudFormation template that creates this role, the external ID a parameter.
+
+        See :func:`xaccess.export.to_cloudformation`; render it with
+        :func:`xaccess.export.render_json` or :func:`~xaccess.export.render_yaml`.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.export.cloudformation import to_cloudformation  # noqa: PLC0415
+
+        return to_cloudformation(self, external_id_parameter=external_id_parameter)
+
+    def quick_create_url(
+        self, template_url: str, *, region: str, stack_name: str, external_id: str
+    ) -> str:
+        """The console link that creates a stack of the hosted template for one customer.
+
+        See :func:`xaccess.export.quick_create_url`.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.export.quick_create import quick_create_url  # noqa: PLC0415
+
+        return quick_create_url(
+            self, template_url, region=region, stack_name=stack_name, external_id=external_id
+        )
+
+    def to_terraform(self, *, external_id_variable: str = "external_id") -> dict[str, Any]:
+        """A Terraform JSON configuration (``.tf.json``) that creates this role.
+
+        See :func:`xaccess.export.to_terraform`.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.export.terraform import to_terraform  # noqa: PLC0415
+
+        return to_terraform(self, external_id_variable=external_id_variable)
+
     # -- reading -----------------------------------------------------------------------------
 
     def __repr__(self) -> str:

@@ -1,21 +1,16 @@
-"""Tests for the ``xaccess`` command line."""
+"""Tests for ``xaccess demo``: the end-to-end story on an embedded moto."""
 
 from __future__ import annotations
 
 import json
 import os
-import runpy
-import subprocess
 import sys
-from importlib.metadata import entry_points, version
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-import xaccess
-from xaccess import _demo
-from xaccess.cli import main
+from tests.cli.support import assert_usage_error, run_xaccess
+from xaccess.cli import demo, main
 
 STEPS = (
     "== 1. The vendor generates an external ID for this customer",
@@ -34,7 +29,7 @@ def demo_output() -> str:
     """The output of one `xaccess demo` run (it takes a second or two)."""
     lines: list[str] = []
     before = dict(os.environ)
-    assert 0 == _demo.run(lines.append)
+    assert 0 == demo.tell(lines.append)
     assert before == dict(os.environ)
     return "\n".join(lines)
 
@@ -90,65 +85,27 @@ def test_demo_without_moto_explains_what_to_install(
     assert "pip install 'xaccess[demo]'" in capsys.readouterr().err
 
 
-def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
-    """`xaccess --version` prints the package version and exits zero."""
-    assert 0 == main(["--version"])
+def test_demo_other_missing_modules_are_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing module other than moto, boto3 or botocore is raised, not explained away."""
 
-    assert f"xaccess {version('xaccess')}\n" == capsys.readouterr().out
+    def missing(out: object = None) -> int:
+        raise ModuleNotFoundError("No module named 'elsewhere'", name="elsewhere")
 
-
-def test_help_lists_the_commands_and_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
-    """`xaccess --help` returns 0 and lists the demo command."""
-    assert 0 == main(["--help"])
-
-    assert "demo" in capsys.readouterr().out
-
-
-def test_missing_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    """Running without a command returns 2 and explains the usage on stderr."""
-    assert 2 == main([])
-
-    assert "usage: xaccess" in capsys.readouterr().err
-
-
-def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    """An unknown command returns 2 and names the valid choices on stderr."""
-    assert 2 == main(["frobnicate"])
-
-    assert "demo" in capsys.readouterr().err
-
-
-def test_main_module_exits_with_the_status_of_main(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The package's __main__ runs the command line and exits with its status."""
-    monkeypatch.setattr(sys, "argv", ["xaccess", "demo"])
-    main_module = Path(xaccess.__file__).with_name("__main__.py")
-
-    with pytest.raises(SystemExit) as exc_info:
-        # Named as the package module (not "__main__") so coverage attributes it.
-        runpy.run_path(str(main_module), run_name="xaccess.__main__")
-
-    assert 0 == exc_info.value.code
-    assert STEPS[-1] in capsys.readouterr().out
+    monkeypatch.setattr(demo, "tell", missing)
+    with pytest.raises(ModuleNotFoundError, match="elsewhere"):
+        main(["demo"])
 
 
 def test_python_dash_m_xaccess_demo_runs_in_a_fresh_interpreter() -> None:
     """`python -m xaccess demo` works as a shell command, quietly on stderr."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "xaccess", "demo"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    completed = run_xaccess("demo")
 
     assert (0, "") == (completed.returncode, completed.stderr)
     assert STEPS[-1] in completed.stdout
 
 
-def test_console_script_points_at_main() -> None:
-    """The installed `xaccess` console script calls `xaccess.cli.main`."""
-    (script,) = entry_points(group="console_scripts", name="xaccess")
+def test_demo_takes_no_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    """`xaccess demo --fast` is a usage error: one line on stderr, exit 2."""
+    status = main(["demo", "--fast"])
 
-    assert main is script.load()
+    assert_usage_error(status, capsys.readouterr().err, "unrecognized arguments: --fast")
