@@ -1,8 +1,9 @@
-"""Credential caching and refresh: lifetime-based windows, one fetch at a time, backoff.
+"""Temporary credentials and their refresh: lifetime-based windows, one fetch at a time, backoff.
 
-:class:`RefreshingCache` holds one value that expires (temporary credentials) and decides when to
-fetch a new one. :class:`ClientCredentials` lets botocore sign requests with it without applying
-its own refresh policy on top.
+:class:`TemporaryCredentials` is what ``sts:AssumeRole`` returns, with the secrets kept out of
+every ``repr``. :class:`RefreshingCache` holds one value that expires (temporary credentials)
+and decides when to fetch a new one. :class:`ClientCredentials` lets botocore sign requests with
+it without applying its own refresh policy on top.
 
 Timeline of one credential, measured on the injected clock from the moment the request for it
 was sent (``issued_at``) -- never from the server's ``Expiration``, so a skewed local clock cannot
@@ -24,24 +25,28 @@ from typing import TYPE_CHECKING, Final, Generic, TypeVar
 import attrs
 from botocore.credentials import ReadOnlyCredentials, RefreshableCredentials
 
-from xaccess.errors import ValidationError, XAccessError
+from xaccess.errors import AWSError, ValidationError, XAccessError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from mypy_boto3_sts.type_defs import AssumeRoleResponseTypeDef
+
     from xaccess.aws._clock import Backoff, Clock
-    from xaccess.aws.assume import TemporaryCredentials
 
 __all__ = [
     "MANDATORY_WINDOW",
     "ClientCredentials",
+    "CredentialProvider",
     "Fetched",
     "RefreshWindows",
     "RefreshingCache",
+    "TemporaryCredentials",
     "refresh_windows",
 ]
 
-_LOG: Final = logging.getLogger("xaccess.assume")
+_LOG: Final = logging.getLogger(__name__)
+_METHOD: Final = "AssumeRole"
 
 MANDATORY_WINDOW: Final = dt.timedelta(minutes=1)
 _SHORT_LIFETIME: Final = dt.timedelta(minutes=20)
@@ -49,6 +54,97 @@ _LONG_LIFETIME: Final = dt.timedelta(minutes=90)
 _SHORT_ADVISORY: Final = dt.timedelta(minutes=5)
 _MEDIUM_ADVISORY: Final = dt.timedelta(minutes=15)
 _LONG_ADVISORY: Final = dt.timedelta(minutes=60)
+
+
+def _aware_utc(value: object) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        raise AWSError(
+            f"STS returned an Expiration that is not a timestamp: {type(value).__name__}",
+            code="InvalidResponse",
+            operation=_METHOD,
+        )
+    if value.utcoffset() is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+@attrs.frozen(repr=False)
+class TemporaryCredentials:
+    """Credentials returned by ``sts:AssumeRole``.
+
+    The secret access key and the session token are never shown by ``repr`` or ``str``, which
+    give only the access key ID (not a secret: it appears in CloudTrail) and the expiry.
+
+    Attributes:
+        access_key_id: The access key ID (``ASIA...``).
+        secret_access_key: The secret access key.
+        session_token: The session token.
+        expiration: When STS says the credentials expire, timezone-aware, in UTC.
+        assumed_role_arn: The session's ARN,
+            ``arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION``.
+        assumed_role_id: The session's unique ID, ``AROA...:SESSION``.
+        source_identity: The source identity set on the session, if any.
+        packed_policy_size: How much of the packed size budget the session policy and tags use,
+            in percent, when STS reports it.
+
+    .. versionadded:: 0.1.0
+    """
+
+    access_key_id: str
+    secret_access_key: str = attrs.field(repr=False)
+    session_token: str = attrs.field(repr=False)
+    expiration: dt.datetime
+    assumed_role_arn: str
+    assumed_role_id: str
+    source_identity: str | None = None
+    packed_policy_size: int | None = None
+
+    @classmethod
+    def from_response(cls, response: AssumeRoleResponseTypeDef) -> TemporaryCredentials:
+        """Build from a boto3 ``assume_role`` response.
+
+        .. versionadded:: 0.1.0
+        """
+        credentials = response["Credentials"]
+        user = response["AssumedRoleUser"]
+        return cls(
+            access_key_id=credentials["AccessKeyId"],
+            secret_access_key=credentials["SecretAccessKey"],
+            session_token=credentials["SessionToken"],
+            expiration=_aware_utc(credentials["Expiration"]),
+            assumed_role_arn=user["Arn"],
+            assumed_role_id=user["AssumedRoleId"],
+            source_identity=response.get("SourceIdentity"),
+            packed_policy_size=response.get("PackedPolicySize"),
+        )
+
+    @property
+    def account_id(self) -> str:
+        """The account of the assumed role, from :attr:`assumed_role_arn`.
+
+        .. versionadded:: 0.1.0
+        """
+        return self.assumed_role_arn.split(":")[4]
+
+    def to_boto3_kwargs(self) -> dict[str, str]:
+        """Return ``aws_access_key_id``, ``aws_secret_access_key`` and ``aws_session_token``.
+
+        For ``boto3.Session(**credentials.to_boto3_kwargs())``; such a session does not refresh
+        itself, so prefer :meth:`AssumeRoleClient.session`.
+
+        .. versionadded:: 0.1.0
+        """
+        return {
+            "aws_access_key_id": self.access_key_id,
+            "aws_secret_access_key": self.secret_access_key,
+            "aws_session_token": self.session_token,
+        }
+
+    def __repr__(self) -> str:
+        expires = self.expiration.isoformat(timespec="seconds")
+        return f"TemporaryCredentials(access_key_id={self.access_key_id!r}, expiration={expires})"
+
+    __str__ = __repr__
 
 
 @attrs.frozen
@@ -381,3 +477,18 @@ class ClientCredentials(RefreshableCredentials):
 
     def __repr__(self) -> str:
         return f"<ClientCredentials method={self.method!r} account_id={self._xaccess_account_id!r}>"
+
+
+class CredentialProvider:
+    """A botocore ``credential_provider`` component that always loads the same credentials.
+
+    Registered with :meth:`botocore.session.Session.register_component`, it makes a botocore
+    session sign with :class:`ClientCredentials` through botocore's public interface.
+    """
+
+    def __init__(self, credentials: ClientCredentials) -> None:
+        self._credentials = credentials
+
+    def load_credentials(self) -> ClientCredentials:
+        """Return the client's credentials (botocore asks once per session)."""
+        return self._credentials
