@@ -19,7 +19,6 @@ import datetime as dt
 import logging
 import threading
 import warnings
-from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import boto3
@@ -31,7 +30,8 @@ from xaccess import limits
 from xaccess._validate import check_bool, check_callable
 from xaccess.aws import _redact, _retry
 from xaccess.aws._clock import Backoff, Clock, Sleep, seconds, system_clock, system_sleep
-from xaccess.aws._endpoints import GLOBAL_SIGNING_REGION, check_sts_region, is_http_url, sts_client
+from xaccess.aws._endpoints import StsConnection, check_sts_region
+from xaccess.aws._request import AssumeRoleRequest, sts_error
 from xaccess.aws.credentials import (
     ClientCredentials,
     CredentialProvider,
@@ -49,27 +49,19 @@ from xaccess.aws.verify import (
 from xaccess.errors import (
     AssumeRoleDenied,
     AWSError,
-    PackedPolicyTooLarge,
-    PolicySizeError,
-    RegionDisabled,
     SessionDurationTooLong,
-    ValidationError,
 )
-from xaccess.identifiers import (
-    RoleArn,
-    Tag,
-    validate_external_id,
-    validate_managed_policy_arn,
-    validate_session_duration,
-    validate_session_name,
-    validate_source_identity,
-    validate_tags,
-)
-from xaccess.policy.document import PolicyDocument
 
 if TYPE_CHECKING:
-    from mypy_boto3_sts import STSClient
+    from collections.abc import Iterable, Mapping
+
     from mypy_boto3_sts.type_defs import AssumeRoleRequestTypeDef, AssumeRoleResponseTypeDef
+
+    from xaccess.identifiers import (
+        RoleArn,
+        Tag,
+    )
+    from xaccess.policy.document import PolicyDocument
 
 __all__ = [
     "AssumeRoleClient",
@@ -109,70 +101,6 @@ class RoleChainingWarning(UserWarning):
 
 
 # --- the client --------------------------------------------------------------------------------
-
-
-def _session_policy(policy: object) -> PolicyDocument | None:
-    if policy is None:
-        return None
-    try:
-        if isinstance(policy, PolicyDocument):
-            document = policy
-        elif isinstance(policy, str):
-            document = PolicyDocument.from_json(policy)
-        elif isinstance(policy, Mapping):
-            document = PolicyDocument.from_dict(policy)
-        else:
-            raise ValidationError(
-                "",
-                f"must be a PolicyDocument, a mapping or JSON text, got {type(policy).__name__}",
-            )
-        document.check_identity_policy()
-    except ValidationError as error:
-        where = f"{error.field}: " if error.field else ""
-        raise ValidationError("policy", f"{where}{error.rule}") from None
-    return document
-
-
-def _policy_arns(values: object, partition: str) -> tuple[str, ...]:
-    if isinstance(values, str) or not isinstance(values, Iterable):
-        raise ValidationError(
-            "policy_arns",
-            f"must be an iterable of managed policy ARNs, got {type(values).__name__}",
-        )
-    arns = tuple(values)
-    if len(arns) > limits.MAX_SESSION_POLICY_ARNS:
-        raise ValidationError(
-            "policy_arns",
-            f"must have at most {limits.MAX_SESSION_POLICY_ARNS} ARNs, got {len(arns)}",
-        )
-    for index, arn in enumerate(arns):
-        field = f"policy_arns[{index}]"
-        validate_managed_policy_arn(arn, field=field)
-        if arn.split(":")[1] != partition:
-            raise ValidationError(field, f"must be in the role's partition {partition!r}")
-    if len(set(arns)) != len(arns):
-        raise ValidationError("policy_arns", "must not repeat an ARN")
-    return arns
-
-
-def _transitive_keys(values: object, tags: tuple[Tag, ...]) -> tuple[str, ...]:
-    field = "transitive_tag_keys"
-    if isinstance(values, str) or not isinstance(values, Iterable):
-        raise ValidationError(
-            field, f"must be an iterable of tag keys, got {type(values).__name__}"
-        )
-    keys = tuple(values)
-    names = {tag.key for tag in tags}
-    for index, key in enumerate(keys):
-        if not isinstance(key, str):
-            raise ValidationError(f"{field}[{index}]", f"must be a str, got {type(key).__name__}")
-        if key not in names:
-            raise ValidationError(
-                f"{field}[{index}]", f"{key!r} is not one of the session tag keys passed in tags"
-            )
-    if len(set(keys)) != len(keys):
-        raise ValidationError(field, "must not repeat a key")
-    return keys
 
 
 class AssumeRoleClient:
@@ -253,56 +181,30 @@ class AssumeRoleClient:
         clock: Clock | None = None,
         sleep: Sleep | None = None,
     ) -> None:
-        self._role = RoleArn.parse(role_arn, field="role_arn")
-        partition = self._role.partition
-        self._external_id = (
-            None if external_id is None else validate_external_id(external_id, field="external_id")
+        self._request = AssumeRoleRequest.build(
+            role_arn=role_arn,
+            external_id=external_id,
+            session_name=session_name,
+            duration_seconds=duration_seconds,
+            source_identity=source_identity,
+            tags=tags,
+            transitive_tag_keys=transitive_tag_keys,
+            policy=policy,
+            policy_arns=policy_arns,
         )
-        self._session_name = validate_session_name(session_name, field="session_name")
-        self._duration = validate_session_duration(duration_seconds, field="duration_seconds")
-        if base_session is not None and not isinstance(base_session, boto3.Session):
-            raise ValidationError(
-                "base_session", f"must be a boto3.Session, got {type(base_session).__name__}"
-            )
-        self._use_global = check_bool(use_global_endpoint, "use_global_endpoint")
-        if self._use_global and partition != "aws":
-            raise ValidationError(
-                "use_global_endpoint",
-                f"the global STS endpoint serves only the aws partition, not {partition!r}",
-            )
-        if sts_endpoint_url is not None:
-            if self._use_global:
-                raise ValidationError(
-                    "sts_endpoint_url", "pass either sts_endpoint_url or use_global_endpoint"
-                )
-            if not is_http_url(sts_endpoint_url):
-                raise ValidationError(
-                    "sts_endpoint_url", f"must be an http(s) URL, got {sts_endpoint_url!r}"
-                )
-        self._endpoint_url = sts_endpoint_url
-        self._region = (
-            None
-            if region_name is None
-            else check_sts_region(region_name, field="region_name", partition=partition)
+        self._role = self._request.role
+        self._external_id = self._request.external_id
+        self._session_name = self._request.session_name
+        self._duration = self._request.duration
+        self._setup = threading.RLock()
+        self._aws = StsConnection(
+            partition=self._role.partition,
+            base_session=base_session,
+            region_name=region_name,
+            use_global_endpoint=use_global_endpoint,
+            sts_endpoint_url=sts_endpoint_url,
+            lock=self._setup,
         )
-        self._source_identity = (
-            None
-            if source_identity is None
-            else validate_source_identity(source_identity, field="source_identity")
-        )
-        self._tags = validate_tags(tags, field="tags", limit=limits.MAX_SESSION_TAGS)
-        self._transitive = _transitive_keys(transitive_tag_keys, self._tags)
-        document = _session_policy(policy)
-        self._policy = None if document is None else document.to_json()
-        self._policy_arns = _policy_arns(policy_arns, partition)
-        packed = (0 if document is None else document.size()) + sum(map(len, self._policy_arns))
-        if packed > limits.MAX_SESSION_POLICY:
-            raise PolicySizeError(
-                "policy",
-                packed,
-                limits.MAX_SESSION_POLICY,
-                "session policy (inline plus PolicyArns)",
-            )
         self._strict = check_bool(strict, "strict")
         self._grace = (
             None
@@ -320,18 +222,10 @@ class AssumeRoleClient:
             describe=str(self._role),
         )
 
-        self._setup = threading.RLock()
-        self._base_session = base_session
-        self._sts_client: STSClient | None = None
-        self._resolved_endpoint: str | None = None
-        self._caller: str | None = None
         self._effective_duration: int | None = None
         self._grace_until: dt.datetime | None = None
         self._assumed_once = False
         self._botocore_credentials: ClientCredentials | None = None
-
-        if base_session is not None and self._region is None and not self._use_global:
-            self._region = self._default_region(base_session)
 
     # -- what the client is ----------------------------------------------------------------
 
@@ -409,7 +303,7 @@ class AssumeRoleClient:
         .. versionadded:: 0.1.0
         """
         region = (
-            self._region_name()
+            self._aws.region()
             if region_name is None
             else check_sts_region(region_name, field="region_name", partition=self._role.partition)
         )
@@ -420,7 +314,7 @@ class AssumeRoleClient:
                     fetch=self.credentials, cache=self._cache, account_id=self._role.account
                 )
             credentials = self._botocore_credentials
-            base = self._base()
+            base = self._aws.base()
             profile = base.profile_name
             loader = base._session.get_component("data_loader")
         core = botocore.session.Session(profile=None if profile == "default" else profile)
@@ -578,7 +472,9 @@ class AssumeRoleClient:
 
     def _probe_assume(self, external_id: str | None) -> None:
         """A verification probe: only ARN, session name, shortest duration, given external ID."""
-        params = self._params(external_id=external_id, duration=_PROBE_DURATION, minimal=True)
+        params = self._request.params(
+            external_id=external_id, duration=_PROBE_DURATION, minimal=True
+        )
         self._call(params, probe=True)
 
     def _identity_of(self, credentials: TemporaryCredentials) -> str:
@@ -587,23 +483,14 @@ class AssumeRoleClient:
         Raises:
             ~xaccess.errors.AWSError: The call failed; ``__cause__`` is the botocore error.
         """
-        with self._setup:
-            sts = self._base().client(
-                "sts",
-                region_name=self._signing_region(),
-                endpoint_url=self._endpoint(),
-                aws_access_key_id=credentials.access_key_id,
-                aws_secret_access_key=credentials.secret_access_key,
-                aws_session_token=credentials.session_token,
-            )
         try:
-            return sts.get_caller_identity()["Arn"]
+            return self._aws.identity_of(credentials)
         except (ClientError, BotoCoreError, ResponseParserError) as error:
             raise self._wrap(error, operation="GetCallerIdentity") from error
 
     def _assume(self, *, external_id: str | None, duration: int) -> Fetched[TemporaryCredentials]:
         """Call AssumeRole with every configured parameter and return the credentials."""
-        params = self._params(external_id=external_id, duration=duration, minimal=False)
+        params = self._request.params(external_id=external_id, duration=duration, minimal=False)
         issued_at = self._cache.now()
         response = self._call(params, probe=False)
         credentials = TemporaryCredentials.from_response(response)
@@ -615,39 +502,15 @@ class AssumeRoleClient:
         )
         return Fetched(credentials, issued_at, dt.timedelta(seconds=duration))
 
-    def _params(
-        self, *, external_id: str | None, duration: int, minimal: bool
-    ) -> AssumeRoleRequestTypeDef:
-        params: AssumeRoleRequestTypeDef = {
-            "RoleArn": str(self._role),
-            "RoleSessionName": self._session_name,
-            "DurationSeconds": duration,
-        }
-        if external_id is not None:
-            params["ExternalId"] = external_id
-        if minimal:
-            return params
-        if self._source_identity is not None:
-            params["SourceIdentity"] = self._source_identity
-        if self._tags:
-            params["Tags"] = [{"Key": tag.key, "Value": tag.value} for tag in self._tags]
-        if self._transitive:
-            params["TransitiveTagKeys"] = list(self._transitive)
-        if self._policy is not None:
-            params["Policy"] = self._policy
-        if self._policy_arns:
-            params["PolicyArns"] = [{"arn": arn} for arn in self._policy_arns]
-        return params
-
     def _call(self, params: AssumeRoleRequestTypeDef, *, probe: bool) -> AssumeRoleResponseTypeDef:
         """Call AssumeRole once; errors come back as typed errors with the botocore cause."""
-        sts = self._sts()
+        sts = self._aws.sts()
         _LOG.debug(
             "AssumeRole %s as %r for %d s via %s%s%s",
             self._role,
             self._session_name,
             params["DurationSeconds"],
-            self._resolved_endpoint,
+            self._aws.endpoint(),
             "" if "ExternalId" in params else ", without an external ID",
             " (verification probe)" if probe else "",
         )
@@ -663,34 +526,15 @@ class AssumeRoleClient:
     def _duration_now(self) -> int:
         """The duration to request: the configured one, capped at an hour when role chaining."""
         with self._setup:
-            if self._effective_duration is not None:
-                return self._effective_duration
-            duration = self._duration
-            if duration > limits.MAX_CHAINED_DURATION:
-                caller = self._caller_arn()
-                if caller is not None and ":assumed-role/" in caller:
-                    message = (
-                        f"the base session is the assumed role {caller}: STS allows at most "
-                        f"{limits.MAX_CHAINED_DURATION} s when role chaining, not {duration} s"
-                    )
-                    if self._strict:
-                        raise SessionDurationTooLong(
-                            f"cannot assume {self._role}: {message}",
-                            code="ValidationError",
-                            operation=_METHOD,
-                        )
-                    warnings.warn(
-                        f"{message}; using {limits.MAX_CHAINED_DURATION} s for {self._role} "
-                        "(strict=True raises instead)",
-                        RoleChainingWarning,
-                        stacklevel=2,
-                    )
-                    duration = limits.MAX_CHAINED_DURATION
-                elif caller is None:
-                    # Unknown (the lookup failed): ask again next time rather than never.
-                    return duration
-            self._effective_duration = duration
-            return duration
+            if self._effective_duration is None:
+                duration = self._duration
+                if duration > limits.MAX_CHAINED_DURATION:
+                    caller = self._aws.caller_arn()
+                    if caller is None:
+                        return duration  # unknown (the lookup failed): ask again next time
+                    duration = _chained_duration(self._request, caller=caller, strict=self._strict)
+                self._effective_duration = duration
+            return self._effective_duration
 
     # -- errors ----------------------------------------------------------------------------
 
@@ -702,165 +546,43 @@ class AssumeRoleClient:
         duration: int | None = None,
         probe: bool = False,
     ) -> AWSError:
-        if not isinstance(error, ClientError):
-            # A response that could not be parsed is quoted whole: it may hold credentials.
-            _redact.redact_error(error)
-            return AWSError(
-                f"{operation} for {self._role} failed: {error}",
-                code=type(error).__name__,
-                operation=operation,
-            )
-        details = error.response.get("Error", {})
-        code = str(details.get("Code") or "Unknown")
-        message = str(details.get("Message") or "")
-        if operation == _METHOD and code in ("AccessDenied", "AccessDeniedException"):
-            caller = None if probe else self._caller_arn()
-            causes = self._causes(message, caller)
-            return AssumeRoleDenied(
-                _denied_message(self._role, caller, message, causes),
-                role_arn=str(self._role),
-                caller_arn=caller,
-                likely_causes=causes,
-                code=code,
-                operation=operation,
-            )
-        if code == "ValidationError" and "duration" in message.lower():
-            return SessionDurationTooLong(
-                f"STS refused DurationSeconds={duration} for {self._role}: {message} "
-                "(lower duration_seconds, or raise the role's MaxSessionDuration; role "
-                f"chaining allows at most {limits.MAX_CHAINED_DURATION})",
-                code=code,
-                operation=operation,
-            )
-        if code == "PackedPolicyTooLarge":
-            return PackedPolicyTooLarge(
-                f"STS refused the session policy and tags for {self._role} as too large: "
-                f"{message} (pass fewer or shorter session tags or a smaller session policy)",
-                code=code,
-                operation=operation,
-            )
-        if code == "RegionDisabledException":
-            return RegionDisabled(
-                f"STS is not activated in {self._signing_region()} for the account of "
-                f"{self._role}: {message} (the customer can activate it in the IAM account "
-                "settings, or use another region)",
-                code=code,
-                operation=operation,
-            )
-        return AWSError(
-            f"{operation} for {self._role} failed ({code}): {message}",
-            code=code,
+        return sts_error(
+            error,
+            request=self._request,
             operation=operation,
+            caller=_unknown if probe else self._aws.caller_arn,
+            signing_region=self._aws.signing_region,
+            duration=duration,
         )
 
-    def _causes(self, message: str, caller: str | None) -> tuple[str, ...]:
-        causes: list[str] = []
-        if "sts:TagSession" in message:
-            causes.append("session tags need sts:TagSession, which the trust policy does not allow")
-        if "sts:SetSourceIdentity" in message:
-            causes.append(
-                "a source identity needs sts:SetSourceIdentity, which the trust policy does "
-                "not allow"
-            )
-        if self._external_id is None:
-            causes.append(
-                "no external ID was sent, and the trust policy requires one (sts:ExternalId)"
-            )
-        else:
-            causes.append(
-                "the external ID is wrong, or missing from the trust policy's StringEquals "
-                "condition on sts:ExternalId (it is case-sensitive)"
-            )
-        who = f"the caller {caller}" if caller else "the caller"
-        causes.append(
-            f"the trust policy does not name {who} (its account or its role), or the "
-            "caller's own IAM policies do not allow sts:AssumeRole on the role"
+
+def _unknown() -> str | None:
+    """A verification probe does not look up who the caller is."""
+    return None
+
+
+def _chained_duration(request: AssumeRoleRequest, *, caller: str, strict: bool) -> int:
+    """The duration STS allows ``caller``: at most an hour when it is an assumed role.
+
+    Raises:
+        ~xaccess.errors.SessionDurationTooLong: Instead of lowering it, with ``strict``.
+    """
+    if ":assumed-role/" not in caller:
+        return request.duration
+    message = (
+        f"the base session is the assumed role {caller}: STS allows at most "
+        f"{limits.MAX_CHAINED_DURATION} s when role chaining, not {request.duration} s"
+    )
+    if strict:
+        raise SessionDurationTooLong(
+            f"cannot assume {request.role}: {message}",
+            code="ValidationError",
+            operation=_METHOD,
         )
-        causes.append(
-            f"the role {self._role} does not exist (STS answers AccessDenied for a missing "
-            "role too)"
-        )
-        causes.append(
-            "the role or its trust policy changed moments ago and has not propagated yet "
-            "(use wait_until_assumable() or propagation_grace=)"
-        )
-        return tuple(causes)
-
-    # -- AWS plumbing ----------------------------------------------------------------------
-
-    def _base(self) -> boto3.Session:
-        with self._setup:
-            if self._base_session is None:
-                self._base_session = boto3.Session()
-            return self._base_session
-
-    def _default_region(self, session: boto3.Session) -> str | None:
-        region: str | None = session.region_name
-        if region is None:
-            return None
-        return check_sts_region(
-            region, field="base_session.region_name", partition=self._role.partition
-        )
-
-    def _region_name(self) -> str:
-        with self._setup:
-            if self._region is None:
-                region = None if self._use_global else self._default_region(self._base())
-                if region is None:
-                    if self._use_global:
-                        return GLOBAL_SIGNING_REGION
-                    raise ValidationError(
-                        "region_name",
-                        "no region: pass region_name=, give the base session a region, or "
-                        "pass use_global_endpoint=True",
-                    )
-                self._region = region
-            return self._region
-
-    def _signing_region(self) -> str:
-        return GLOBAL_SIGNING_REGION if self._use_global else self._region_name()
-
-    def _endpoint(self) -> str | None:
-        """The URL to call STS at, or ``None`` to let botocore's resolution stand."""
-        self._sts()
-        return self._resolved_endpoint
-
-    def _sts(self) -> STSClient:
-        with self._setup:
-            if self._sts_client is None:
-                _redact.install()
-                client = sts_client(
-                    self._base(),
-                    region=self._signing_region(),
-                    partition=self._role.partition,
-                    endpoint_url=self._endpoint_url,
-                    use_global=self._use_global,
-                )
-                self._resolved_endpoint = client.meta.endpoint_url
-                self._sts_client = client
-            return self._sts_client
-
-    def _caller_arn(self) -> str | None:
-        """The base session's identity, from GetCallerIdentity (cached); ``None`` if unknown."""
-        with self._setup:
-            if self._caller is None:
-                try:
-                    self._caller = self._sts().get_caller_identity()["Arn"]
-                except Exception as error:  # noqa: BLE001 - best effort: never hide the real error
-                    _LOG.debug(
-                        "GetCallerIdentity for the base session failed: %s", type(error).__name__
-                    )
-                    return None
-            return self._caller
-
-
-def _denied_message(
-    role: RoleArn, caller: str | None, message: str, causes: tuple[str, ...]
-) -> str:
-    who = caller or "this caller"
-    lines = [f"STS denied {who} sts:AssumeRole on {role}"]
-    if message:
-        lines[0] += f": {message}"
-    lines.append("Likely causes, most likely first:")
-    lines.extend(f"  {number}. {cause}" for number, cause in enumerate(causes, start=1))
-    return "\n".join(lines)
+    warnings.warn(
+        f"{message}; using {limits.MAX_CHAINED_DURATION} s for {request.role} "
+        "(strict=True raises instead)",
+        RoleChainingWarning,
+        stacklevel=3,
+    )
+    return limits.MAX_CHAINED_DURATION
