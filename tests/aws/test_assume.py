@@ -8,7 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
+import os
+import signal
 import threading
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import botocore.credentials
@@ -694,3 +697,39 @@ def test_base_credentials_that_call_back_into_the_client_raise_instead_of_hangin
     assert 1 == len(results)
     assert isinstance(results[0], XAccessError)
     assert "own credentials" in str(results[0])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.parametrize("operation", ["GetCallerIdentity", "AssumeRole"])
+def test_a_child_forked_while_a_thread_calls_sts_gets_its_own_credentials(
+    base: boto3.Session, sts: StsRecorder, clock: FakeClock, operation: str
+) -> None:
+    """A fork while another thread waits on STS (chaining check or AssumeRole) never blocks."""
+    client = make(base, clock, duration_seconds=7200)
+    parent = os.getpid()
+    inside, release = threading.Event(), threading.Event()
+
+    def hold_in_parent(name: str, body: dict[str, Any]) -> None:
+        if name == operation and os.getpid() == parent:
+            inside.set()
+            release.wait(30)
+
+    sts.answer = hold_in_parent
+    thread = threading.Thread(target=client.credentials, daemon=True)
+    thread.start()
+    assert inside.wait(10)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
+            pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child, which coverage does not follow
+            # The forking thread itself asks: a new thread might reuse the held thread's ident.
+            signal.alarm(10)  # a deadlocked child is killed
+            client.credentials()
+            os._exit(0)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        release.set()
+        thread.join(10)
+
+    assert 0 == os.waitstatus_to_exitcode(status)

@@ -7,11 +7,17 @@ pinned without AWS.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import inspect
 import logging
+import os
 import random
+import signal
+import sys
 import threading
-from typing import Any
+import warnings
+from typing import Any, Final
 
 import pytest
 from hypothesis import given
@@ -19,6 +25,7 @@ from hypothesis import strategies as st
 
 from tests.aws.sts_recorder import ROLE_ACCOUNT
 from tests.support import FakeClock
+from xaccess.aws import credentials
 from xaccess.aws._clock import Backoff
 from xaccess.aws.credentials import (
     Fetched,
@@ -393,3 +400,150 @@ def test_an_expiration_that_is_not_a_timestamp_is_an_aws_error() -> None:
         TemporaryCredentials.from_response(_response("tomorrow"))
 
     assert "InvalidResponse" == raised.value.code
+
+
+# --- interrupts and forks ---------------------------------------------------------------------
+
+
+def _in_daemon(function: Any) -> tuple[threading.Thread, list[Any]]:
+    """Run ``function`` in a daemon thread (one that deadlocks cannot keep the run alive)."""
+    results: list[Any] = []
+
+    def run() -> None:
+        try:
+            results.append(function())
+        except Exception as error:  # noqa: BLE001 - handed to the test
+            results.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, results
+
+
+_SOURCE_LINES: Final = inspect.getsource(credentials).splitlines()
+
+
+class _InterruptAtLine:
+    """A tracer raising KeyboardInterrupt at the ``target``-th line run in the cache's module.
+
+    Lines of the fetch function (in this test module) are not counted: a fetch that raises is
+    a case of its own. Nor are ``with`` lines: CPython reports the lock's release there too,
+    and an exception raised before ``__exit__`` runs would leak the lock whatever the code
+    around it does. ``seen`` counts the lines run, so a test can try every one of them.
+    """
+
+    def __init__(self, target: int) -> None:
+        self.target = target
+        self.seen = 0
+
+    def __call__(self, frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename != credentials.__file__:
+            return None
+        if event == "line" and not _SOURCE_LINES[frame.f_lineno - 1].lstrip().startswith("with "):
+            self.seen += 1
+            if self.seen == self.target:
+                raise KeyboardInterrupt
+        return self
+
+    def run(self, function: Any) -> None:
+        sys.settrace(self)
+        try:
+            function()
+        finally:
+            sys.settrace(None)
+
+
+def _interrupted_refresh(target: int) -> tuple[RefreshingCache[int], Source, int]:
+    """A cache whose value has expired, refreshed once with an interrupt at line ``target``."""
+    clock = FakeClock()
+    source = Source(clock)
+    cache = cache_for(source)
+    cache.get()
+    clock.advance(950)  # expired: every caller must wait for a refresh
+    tracer = _InterruptAtLine(target)
+
+    def refresh() -> None:
+        with contextlib.suppress(KeyboardInterrupt):
+            tracer.run(cache.get)
+
+    thread, _ = _in_daemon(refresh)
+    thread.join(5)
+    assert not thread.is_alive(), f"the interrupted refresh hangs (line {target})"
+    return cache, source, tracer.seen
+
+
+def test_an_interrupt_anywhere_in_a_refresh_leaves_the_cache_usable() -> None:
+    """A KeyboardInterrupt at any line of a refresh never leaves the next caller waiting."""
+    _, _, lines = _interrupted_refresh(0)  # count the lines one refresh runs
+    assert lines > 10
+    for target in range(1, lines + 1):
+        cache, source, _ = _interrupted_refresh(target)
+        thread, results = _in_daemon(cache.get)
+        thread.join(5)
+
+        assert not thread.is_alive(), f"deadlock after an interrupt at line {target} of {lines}"
+        assert [source.calls] == results, f"interrupt at line {target}"
+
+
+def _in_child(function: Any) -> bool:
+    """Run ``function`` in a forked child; whether it returned within 10 seconds."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child, which coverage does not follow
+        # The forking thread itself asks: a new thread might reuse the fetching thread's ident.
+        signal.alarm(10)  # a deadlocked child is killed
+        try:
+            ok = bool(function())
+        except BaseException:  # noqa: BLE001 - the child reports by its exit status
+            ok = False
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_child_forked_during_a_refresh_fetches_its_own_value() -> None:
+    """A fork while another thread is inside the fetch does not leave the child waiting."""
+    clock = FakeClock()
+    source = Source(clock)
+    cache = cache_for(source)
+    cache.get()
+    clock.advance(950)  # expired
+    source.gate = threading.Event()
+    source.entered.clear()
+    fetching, _ = in_thread(cache.get)
+    assert source.entered.wait(10)
+    try:
+        child_ok = _in_child(lambda: _child_fetch(cache, source))
+    finally:
+        source.gate.set()
+        fetching.join(10)
+
+    assert child_ok
+
+
+def _child_fetch(cache: RefreshingCache[int], source: Source) -> int:
+    source.gate = None  # the child's own fetch does not wait for the parent's gate
+    return cache.get()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_child_forked_during_a_refresh_reuses_a_still_valid_value() -> None:
+    """In the mandatory window, a child forked mid-refresh gets a value instead of waiting."""
+    clock = FakeClock()
+    source = Source(clock)
+    cache = cache_for(source)
+    first = cache.get()
+    clock.advance(870)  # in the last minute: callers wait for a refresh in flight
+    source.gate = threading.Event()
+    source.entered.clear()
+    fetching, _ = in_thread(cache.get)
+    assert source.entered.wait(10)
+    try:
+        child_ok = _in_child(lambda: _child_fetch(cache, source) in (first, source.calls))
+    finally:
+        source.gate.set()
+        fetching.join(10)
+
+    assert child_ok

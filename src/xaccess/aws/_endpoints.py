@@ -199,6 +199,11 @@ class StsConnection:
         if base_session is not None and self._region is None and not self.use_global:
             self._region = self._region_of(base_session)
 
+    def after_fork_in_child(self, lock: threading.RLock) -> None:
+        """Use the child's new ``lock``, and a new STS client: pooled connections are not shared."""
+        self._lock = lock
+        self._sts = None
+
     def base(self) -> boto3.Session:
         """The base session: the one given, or ``boto3.Session()`` made on first use."""
         with self._lock:

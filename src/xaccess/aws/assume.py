@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import threading
 import warnings
+import weakref
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import boto3
@@ -87,6 +89,18 @@ A :class:`~xaccess.PolicyDocument`, parsed JSON or JSON text.
 
 .. versionadded:: 0.1.0
 """
+
+
+_CLIENTS: Final[weakref.WeakSet[AssumeRoleClient]] = weakref.WeakSet()
+
+
+def _reset_clients_after_fork() -> None:
+    for client in list(_CLIENTS):
+        client._after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_clients_after_fork)
 
 
 class RoleChainingWarning(UserWarning):
@@ -226,6 +240,12 @@ class AssumeRoleClient:
         self._grace_until: dt.datetime | None = None
         self._assumed_once = False
         self._botocore_credentials: ClientCredentials | None = None
+        _CLIENTS.add(self)
+
+    def _after_fork_in_child(self) -> None:
+        """A lock held by a thread of the parent would never be released in the child."""
+        self._setup = threading.RLock()
+        self._aws.after_fork_in_child(self._setup)
 
     # -- what the client is ----------------------------------------------------------------
 

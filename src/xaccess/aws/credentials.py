@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import threading
-from typing import TYPE_CHECKING, Final, Generic, TypeVar
+import weakref
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 from botocore.credentials import ReadOnlyCredentials, RefreshableCredentials
@@ -205,6 +207,26 @@ class _Entry(Generic[T]):
         )
 
 
+@attrs.define
+class _Claim:
+    """Whether the calling thread has claimed the fetch; set before the cache records it."""
+
+    thread: int
+    held: bool = False
+
+
+_CACHES: Final[weakref.WeakSet[RefreshingCache[Any]]] = weakref.WeakSet()
+
+
+def _reset_caches_after_fork() -> None:
+    for cache in list(_CACHES):
+        cache._after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_caches_after_fork)
+
+
 class RefreshingCache(Generic[T]):
     """One expiring value, fetched on demand, refreshed ahead of expiry, one fetch at a time.
 
@@ -241,6 +263,7 @@ class RefreshingCache(Generic[T]):
         self._last_error: XAccessError | None = None
         self._failures = 0
         self._next_attempt: dt.datetime | None = None
+        _CACHES.add(self)
 
     def now(self) -> dt.datetime:
         """Read the clock, checking that it gives an aware datetime."""
@@ -250,23 +273,38 @@ class RefreshingCache(Generic[T]):
         return now
 
     def get(self) -> T:
-        """Return a valid value, fetching or refreshing as the windows say."""
+        """Return a valid value, fetching or refreshing as the windows say.
+
+        Whatever interrupts the caller that fetches (an error, ``KeyboardInterrupt``, any
+        :class:`BaseException`, at any point), the fetch it claimed is released: the next caller
+        fetches again instead of waiting for a fetch that will never end.
+        """
+        claim = _Claim(threading.get_ident())
+        try:
+            entry = self._serve(claim)
+            return self._refresh() if entry is None else entry.value
+        finally:
+            if claim.held:
+                self._release(claim.thread)
+
+    def _serve(self, claim: _Claim) -> _Entry[T] | None:
+        """Return the entry to serve, or claim the fetch and return ``None``."""
         with self._cond:
             while True:
                 now = self.now()
                 entry = self._entry
                 if entry is not None and now < entry.advisory_at:
-                    return entry.value
+                    return entry
                 valid = entry is not None and now < entry.deadline
                 urgent = not valid or (entry is not None and now >= entry.mandatory_at)
                 if self._fetching:
                     if entry is not None and not urgent:
-                        return entry.value
-                    if self._fetcher == threading.get_ident():
+                        return entry
+                    if self._fetcher == claim.thread:
                         # The fetch needs this very value (say the base session's credential
                         # provider calls back): waiting for ourselves would never end.
                         if entry is not None and valid:
-                            return entry.value
+                            return entry
                         raise XAccessError(
                             f"fetching credentials for {self._describe} needs its own "
                             "credentials: the base session's credentials must not come from "
@@ -280,12 +318,28 @@ class RefreshingCache(Generic[T]):
                     and self._next_attempt is not None
                     and now < self._next_attempt
                 ):
-                    return entry.value
+                    return entry
+                claim.held = True  # first: an interrupt after it still releases the fetch
+                self._fetcher = claim.thread
                 self._fetching = True
-                self._fetcher = threading.get_ident()
                 self._last_error = None
-                break
-        return self._refresh()
+                return None
+
+    def _release(self, thread: int) -> None:
+        """End the fetch ``thread`` claimed, if it is still in flight, and wake the waiters."""
+        with self._cond:
+            if self._fetcher == thread:
+                self._fetching = False
+                self._fetcher = None
+                self._generation += 1
+                self._cond.notify_all()
+
+    def _after_fork_in_child(self) -> None:
+        """Forget a fetch in flight in the parent: no thread of the child will finish it."""
+        self._cond = threading.Condition(threading.Lock())
+        self._fetching = False
+        self._fetcher = None
+        self._generation += 1
 
     def _wait_for_fetch(self) -> None:
         """Wait for the fetch in flight; raise its error if it failed and nothing is valid."""
@@ -298,17 +352,11 @@ class RefreshingCache(Generic[T]):
             raise error
 
     def _refresh(self) -> T:
+        """Fetch for the claim this thread holds; :meth:`get` releases it whatever happens."""
         try:
             fetched = self._fetch()
         except XAccessError as error:
             return self._failed(error)
-        except BaseException:
-            with self._cond:
-                self._fetching = False
-                self._fetcher = None
-                self._generation += 1
-                self._cond.notify_all()
-            raise
         self.put(fetched, _finish=True)
         return fetched.value
 
