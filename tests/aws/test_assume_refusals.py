@@ -247,6 +247,46 @@ def test_no_secret_in_the_error_or_logs_when_a_response_cannot_be_parsed(
     assert_no_secret(texts, [secret, token])
 
 
+def _cut_off_credentials(base: boto3.Session) -> tuple[str, str]:
+    """Answer every AssumeRole with a response cut off inside the session token."""
+    secret, token = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYLOCALS", "IQoJb3JpZ2luX2VjLOCALS+/="
+    body = (
+        '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>'
+        f"<Credentials><AccessKeyId>ASIATRUNCATED</AccessKeyId><SecretAccessKey>{secret}"
+        f"</SecretAccessKey><SessionToken>{token}"
+    ).encode()
+
+    def cut_off(request: Any, **_: Any) -> Any:
+        return AWSResponse(request.url, 200, HTTPHeaders(), _RawBody(body))
+
+    base.events.register("before-send.sts.AssumeRole", cut_off)
+    return secret, token
+
+
+def test_an_unparsable_answer_leaves_no_secret_in_a_traceback_with_locals(
+    base: boto3.Session, clock: FakeClock
+) -> None:
+    """The raw body stays out of every frame a traceback with locals renders (Sentry, rich)."""
+    secrets = _cut_off_credentials(base)
+    with pytest.raises(AWSError) as raised:
+        make(base, clock).credentials()
+    error = raised.value
+
+    assert error.__traceback__ is not None
+    below_the_test = error.__traceback__.tb_next  # this frame's locals hold the secrets
+    rendered = "".join(
+        traceback.TracebackException(
+            type(error), error, below_the_test, capture_locals=True
+        ).format()
+    )
+
+    assert_no_secret([rendered], list(secrets))
+    assert error.__cause__ is None
+    assert error.__context__ is None
+    assert "ResponseParserError" == error.code
+    assert "botocore.parsers.ResponseParserError" in str(error)
+
+
 def test_role_chaining_caps_the_duration_at_an_hour_with_a_warning(
     chained_base: boto3.Session, clock: FakeClock
 ) -> None:

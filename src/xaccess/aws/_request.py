@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from xaccess import limits
 from xaccess.aws import _redact
@@ -40,10 +41,9 @@ from xaccess.policy.document import PolicyDocument
 if TYPE_CHECKING:
     import datetime as dt
 
-    from botocore.parsers import ResponseParserError
     from mypy_boto3_sts.type_defs import AssumeRoleRequestTypeDef
 
-__all__ = ["ASSUME_ROLE", "AssumeRoleRequest", "sts_error"]
+__all__ = ["ASSUME_ROLE", "AssumeRoleRequest", "kept_cause", "sts_error"]
 
 ASSUME_ROLE: Final = "AssumeRole"
 _METHOD: Final = ASSUME_ROLE
@@ -224,8 +224,16 @@ def sts_error(
     unknown); ``signing_region`` the region for a ``RegionDisabledException``. Both are asked
     only when needed.
     """
+    if isinstance(error, ResponseParserError):
+        kind = f"{type(error).__module__}.{type(error).__qualname__}"
+        return AWSError(
+            f"{operation} for {request.role} failed: STS's answer could not be parsed ({kind}; "
+            "not chained, as its frames hold the raw answer with the credentials)",
+            code=type(error).__name__,
+            operation=operation,
+        )
     if not isinstance(error, ClientError):
-        # A response that could not be parsed is quoted whole: it may hold credentials.
+        # Its text may quote a response: mask any credentials in it.
         _redact.redact_error(error)
         return AWSError(
             f"{operation} for {request.role} failed: {error}",
@@ -316,3 +324,18 @@ def _denied_message(
     lines.append("Likely causes, most likely first:")
     lines.extend(f"  {number}. {cause}" for number, cause in enumerate(causes, start=1))
     return "\n".join(lines)
+
+
+def kept_cause(error: BaseException) -> BaseException | None:
+    """The botocore error to chain as ``__cause__``, or ``None`` for one that must not be kept.
+
+    A :class:`~botocore.parsers.ResponseParserError` is neither chained nor left as
+    ``__context__`` (``raise error from kept_cause(...)`` outside the ``except`` block) nor
+    kept in a local variable: the
+    frames of its traceback hold the raw response, credentials included, which a traceback
+    rendered with its locals (Sentry, rich, ``pytest --showlocals``) would show.
+    """
+    if isinstance(error, ResponseParserError):
+        _redact.redact_error(error)  # in case a reference survives somewhere after all
+        return None
+    return error

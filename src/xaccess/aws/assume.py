@@ -33,7 +33,11 @@ from xaccess._validate import check_bool, check_callable
 from xaccess.aws import _redact, _retry
 from xaccess.aws._clock import Backoff, Clock, Sleep, seconds, system_clock, system_sleep
 from xaccess.aws._endpoints import StsConnection, check_sts_region
-from xaccess.aws._request import AssumeRoleRequest, sts_error
+from xaccess.aws._request import (
+    AssumeRoleRequest,
+    kept_cause,
+    sts_error,
+)
 from xaccess.aws.credentials import (
     ClientCredentials,
     CredentialProvider,
@@ -506,7 +510,8 @@ class AssumeRoleClient:
         try:
             return self._aws.identity_of(credentials)
         except (ClientError, BotoCoreError, ResponseParserError) as error:
-            raise self._wrap(error, operation="GetCallerIdentity") from error
+            wrapped, cause = self._wrap(error, operation="GetCallerIdentity"), kept_cause(error)
+        raise wrapped from cause
 
     def _assume(self, *, external_id: str | None, duration: int) -> Fetched[TemporaryCredentials]:
         """Call AssumeRole with every configured parameter and return the credentials."""
@@ -537,11 +542,12 @@ class AssumeRoleClient:
         try:
             return sts.assume_role(**params)
         except (ClientError, BotoCoreError, ResponseParserError) as error:
-            wrapped = self._wrap(
-                error, operation=_METHOD, duration=params["DurationSeconds"], probe=probe
-            )
-            _LOG.debug("AssumeRole %s failed: %s", self._role, wrapped.code)
-            raise wrapped from error
+            duration = params["DurationSeconds"]
+            wrapped = self._wrap(error, operation=_METHOD, duration=duration, probe=probe)
+            cause = kept_cause(error)
+        _LOG.debug("AssumeRole %s failed: %s", self._role, wrapped.code)
+        # Raised here, outside the except block, so a parse error is not even the context.
+        raise wrapped from cause
 
     def _duration_now(self) -> int:
         """The duration to request: the configured one, capped at an hour when role chaining."""
