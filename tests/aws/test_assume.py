@@ -487,6 +487,54 @@ def test_all_sessions_of_a_client_share_its_credentials(
     assert 1 == sts.count()
 
 
+def test_session_is_cached_per_region_and_thread(base: boto3.Session, clock: FakeClock) -> None:
+    """session() returns one session per region in a thread; other threads get their own."""
+    client = make(base, clock)
+    first = client.session()
+    others: list[boto3.Session] = []
+    thread = threading.Thread(target=lambda: others.append(client.session()))
+    thread.start()
+    thread.join(10)
+
+    assert first is client.session()
+    assert first is client.session(region_name=REGION)
+    assert first is not client.session(region_name="us-east-1")
+    assert client.session(region_name="us-east-1") is client.session(region_name="us-east-1")
+    assert [first] != others
+    assert REGION == others[0].region_name
+
+
+def test_session_new_makes_an_uncached_session(base: boto3.Session, clock: FakeClock) -> None:
+    """session(new=True) always makes a new session and leaves the cached one in place."""
+    client = make(base, clock)
+    cached = client.session()
+    fresh = client.session(new=True)
+
+    assert fresh is not cached
+    assert fresh is not client.session(new=True)
+    assert cached is client.session()
+    with pytest.raises(ValidationError, match="new"):
+        client.session(new=1)  # type: ignore[arg-type]
+
+
+def test_a_cached_session_keeps_refreshing_itself(
+    base: boto3.Session, sts: StsRecorder, clock: FakeClock
+) -> None:
+    """The cached session signs with fresh credentials after the first ones expired."""
+    client = make(base, clock, duration_seconds=900)
+    client.session().client("sts").get_caller_identity()
+    first = client.credentials()
+    clock.advance(901)
+
+    client.session().client("sts").get_caller_identity()
+
+    assert 2 == sts.count()
+    assert first.access_key_id != client.credentials().access_key_id
+    signing = client.session().get_credentials()
+    assert signing is not None
+    assert client.credentials().access_key_id == signing.get_frozen_credentials().access_key
+
+
 def test_session_region_defaults_to_the_client_region(
     base: boto3.Session, clock: FakeClock
 ) -> None:

@@ -244,12 +244,14 @@ class AssumeRoleClient:
         self._grace_until: dt.datetime | None = None
         self._assumed_once = False
         self._botocore_credentials: ClientCredentials | None = None
+        self._sessions = threading.local()  # by_region: this thread's session per region
         _CLIENTS.add(self)
 
     def _after_fork_in_child(self) -> None:
         """A lock held by a thread of the parent would never be released in the child."""
         self._setup = threading.RLock()
         self._aws.after_fork_in_child(self._setup)
+        self._sessions = threading.local()  # their clients' connections are the parent's
 
     # -- what the client is ----------------------------------------------------------------
 
@@ -307,22 +309,27 @@ class AssumeRoleClient:
         """
         return self._cache.get()
 
-    def session(self, *, region_name: str | None = None) -> boto3.Session:
+    def session(self, *, region_name: str | None = None, new: bool = False) -> boto3.Session:
         """Return a boto3 session that signs with this client's credentials, refreshed as due.
 
-        Every session from one client shares its credentials: making many costs no extra
-        ``AssumeRole``. botocore's own refresh windows do not apply; the client's do. Make one
-        session per thread if threads create clients (boto3 sessions are not thread-safe for
-        that), or share the clients they make.
+        The session is cached: each thread gets the same one for a region on every call, so
+        asking for it costs microseconds, not the milliseconds of making one (boto3 sessions
+        are not safe to make clients from in several threads at once, so threads do not share
+        one). It never goes stale: its credentials come from this client, which refreshes them
+        by its own windows, not botocore's. Every session of one client shares the credentials:
+        making many costs no extra ``AssumeRole``.
 
         Args:
             region_name: The session's default region; by default the client's region.
+            new: Make a new session instead of returning the cached one (for example to
+                register event handlers on a session of one's own). It is not cached.
 
         Returns:
-            A new :class:`boto3.Session`.
+            A :class:`boto3.Session`.
 
         Raises:
-            ~xaccess.errors.ValidationError: If ``region_name`` is invalid or in another partition.
+            ~xaccess.errors.ValidationError: If ``region_name`` or ``new`` is invalid, or the
+                region is in another partition.
 
         .. versionadded:: 0.1.0
         """
@@ -331,6 +338,15 @@ class AssumeRoleClient:
             if region_name is None
             else check_sts_region(region_name, field="region_name", partition=self._role.partition)
         )
+        if check_bool(new, "new"):
+            return self._new_session(region)
+        cached: dict[str, boto3.Session] = self._sessions.__dict__.setdefault("by_region", {})
+        session = cached.get(region)
+        if session is None:
+            session = cached[region] = self._new_session(region)
+        return session
+
+    def _new_session(self, region: str) -> boto3.Session:
         _redact.install()
         with self._setup:
             if self._botocore_credentials is None:
