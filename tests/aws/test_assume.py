@@ -781,3 +781,20 @@ def test_a_child_forked_while_a_thread_calls_sts_gets_its_own_credentials(
         thread.join(10)
 
     assert 0 == os.waitstatus_to_exitcode(status)
+
+
+def test_the_xaccess_aws_logger_captures_the_vendor_side(
+    base: boto3.Session, sts: StsRecorder, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Loggers follow module paths, so the "xaccess.aws" logger sees assume, cache and verify."""
+    client = make(base, clock, duration_seconds=900)
+    with caplog.at_level(logging.DEBUG, logger="xaccess.aws"):
+        client.credentials()
+        clock.advance(700)  # in the advisory window
+        sts.answer = deny("ServiceUnavailable", 503, "try later")
+        client.credentials()
+        sts.answer = None
+        client.verify()
+
+    names = {record.name for record in caplog.records if record.name.startswith("xaccess")}
+    assert {"xaccess.aws.assume", "xaccess.aws.credentials", "xaccess.aws.verify"} <= names
