@@ -35,7 +35,10 @@ if TYPE_CHECKING:
 
     from mypy_boto3_sts import STSClient
 
-TITLE = "AssumeRole calls per customer-hour: AssumeRoleClient vs botocore refreshable credentials"
+TITLE = (
+    "AssumeRole calls per customer-hour: AssumeRoleClient vs botocore refreshable credentials; "
+    "session() cached vs new"
+)
 
 ROLE = "arn:aws:iam::444455556666:role/AcmeAudit"
 EXTERNAL_ID = "bench-external-id-0123456789abcdef"
@@ -158,8 +161,46 @@ def measure(
     return calls, assume_calls(), elapsed / calls
 
 
+def _session_cost(*, new: bool, calls: int) -> float:
+    """Seconds per ``AssumeRoleClient.session()`` call, cached or made anew, best of 5 runs."""
+    clock = SimulatedClock()
+    with _simulated(clock):
+        base = boto3.Session(region_name=REGION)
+        client = AssumeRoleClient(
+            role_arn=ROLE,
+            external_id=EXTERNAL_ID,
+            session_name="bench",
+            base_session=base,
+            clock=clock,
+        )
+        client.session(new=new)  # the first call makes the session (and loads the loader)
+        best = float("inf")
+        for _ in range(5):
+            started = time.perf_counter()
+            for _ in range(calls):
+                client.session(new=new)
+            best = min(best, (time.perf_counter() - started) / calls)
+    return best
+
+
+def run_sessions(quick: bool) -> None:
+    """Print the cost of session() cached (the default) against new=True, and their ratio."""
+    calls = 20 if quick else 200
+    cached = _session_cost(new=False, calls=calls)
+    made = _session_cost(new=True, calls=calls)
+    print(
+        f"   session() per call, best of 5 x {calls}: cached {cached * 1e6:.1f} us, "
+        f"new=True {made * 1e3:.2f} ms, ratio {made / cached:.0f}x"
+    )
+    print(
+        "   (cached: one session per region and thread, signing with the client's refreshed "
+        "credentials; a user calling session() per request gets the same saving. new=True "
+        "is what every call cost before the cache.)"
+    )
+
+
 def run(quick: bool) -> None:
-    """Print AssumeRole calls per customer-hour for both mechanisms and their ratio."""
+    """Print AssumeRole calls per customer-hour for both mechanisms, and the session() cost."""
     step = 10 if quick else 1
     print(
         f"   one customer, 1 API call every {step} s for 1 simulated hour; "
@@ -182,3 +223,4 @@ def run(quick: bool) -> None:
         "   (AssumeRole per hour: xaccess refreshes 5 min before expiry for 900 s credentials "
         "and 15 min before for 3600 s; botocore's 15-min window covers all of a 900 s lifetime)"
     )
+    run_sessions(quick)

@@ -103,3 +103,14 @@ def test_aws_errors_carry_code_and_operation() -> None:
     assert ("AccessDenied", "AssumeRole") == (denied.code, denied.operation)
     assert isinstance(denied, errors.AWSError)
     assert not isinstance(denied, ValueError)
+
+
+def test_the_aws_layer_leaves_log_output_to_the_application() -> None:
+    """Loading the AWS layer gives the "xaccess" logger a NullHandler, so nothing reaches stderr."""
+    import logging  # noqa: PLC0415
+
+    import xaccess.aws  # noqa: PLC0415, F401
+
+    handlers = logging.getLogger("xaccess").handlers
+
+    assert any(isinstance(handler, logging.NullHandler) for handler in handlers)

@@ -2,13 +2,24 @@
 
 Names are loaded on first use, so importing :mod:`xaccess.aws` costs nothing until one of them
 is needed. Provisioning (:func:`create`, :func:`plan`, :func:`apply`, :func:`revoke`) lives in
-:mod:`xaccess.aws.provisioning`.
+:mod:`xaccess.aws.provisioning`. The vendor side: :mod:`xaccess.aws.assume`
+(:class:`~xaccess.aws.assume.AssumeRoleClient`), :mod:`xaccess.aws.credentials` (temporary
+credentials and their refresh cache), :mod:`xaccess.aws.verify` (the onboarding check), with
+``_request`` (AssumeRole parameters, STS errors), ``_endpoints`` (regions, the STS client),
+``_retry`` (the retry loop), ``_clock`` (time, backoff) and ``_redact`` (botocore's logs).
+Every module logs under its own name, so ``logging.getLogger("xaccess.aws")`` sees all of it.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING
+
+# A library leaves logging output to the application. Every logger of xaccess lives under this
+# package, so the handler is added here, where logging is needed anyway, and not by
+# ``import xaccess``, which stays free of the logging module.
+logging.getLogger("xaccess").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from xaccess.aws.provisioning import (

@@ -18,7 +18,15 @@ import attrs
 
 from xaccess.errors import ValidationError
 
-__all__ = ["Backoff", "Clock", "Sleep", "seconds", "system_clock", "system_sleep"]
+__all__ = [
+    "Backoff",
+    "Clock",
+    "Sleep",
+    "backoff_delay",
+    "seconds",
+    "system_clock",
+    "system_sleep",
+]
 
 Clock: TypeAlias = Callable[[], dt.datetime]
 """A callable returning the current time as a timezone-aware :class:`~datetime.datetime`."""
@@ -61,6 +69,22 @@ def seconds(value: object, *, field: str, minimum: float = 0.0) -> float:
 
 
 _DEFAULT_BASE: Final = 1.0
+_MAX_DOUBLINGS: Final = 62
+
+
+def backoff_delay(attempt: int, *, base: float, cap: float, draw: float, floor: float) -> float:
+    """The one exponential backoff of the AWS layer: the wait before retry ``attempt``.
+
+    The ceiling is ``base * 2 ** (attempt - 1)``, at most ``cap``; the wait is the part
+    ``floor + (1 - floor) * draw`` of it, with ``draw`` a random number in ``[0, 1]``. A
+    ``floor`` of 0 is "full jitter" (anywhere up to the ceiling), 0.5 "equal jitter" (at least
+    half of it, so retries never come in a burst).
+    """
+    ceiling = min(cap, base * 2.0 ** max(0, min(attempt - 1, _MAX_DOUBLINGS)))
+    fraction = max(0.0, min(1.0, draw))
+    return ceiling * (floor + (1.0 - floor) * fraction)
+
+
 _DEFAULT_CAP: Final = 60.0
 
 
@@ -79,6 +103,6 @@ class Backoff:
 
     def delay(self, attempt: int) -> float:
         """Return the delay in seconds before retry number ``attempt`` (1 for the first)."""
-        ceiling = min(self.cap, self.base * 2.0 ** max(0, min(attempt - 1, 62)))
-        half = ceiling / 2.0
-        return half + self.rng.uniform(0.0, half)
+        return backoff_delay(
+            attempt, base=self.base, cap=self.cap, draw=self.rng.random(), floor=0.5
+        )

@@ -1,4 +1,4 @@
-"""Bounded, jittered exponential backoff for transient AWS failures, and error wrapping.
+"""The retry loop of the AWS layer, its policy for transient AWS failures, and error wrapping.
 
 This is separate from botocore's own retries: a client's retry configuration applies to each
 attempt made here, so the two multiply. Every botocore error that leaves is wrapped as an
@@ -17,6 +17,7 @@ import attrs
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
+from xaccess.aws._clock import backoff_delay
 from xaccess.errors import AWSError, ValidationError
 
 if TYPE_CHECKING:
@@ -28,10 +29,11 @@ __all__ = [
     "call_with_retry",
     "error_code",
     "is_transient",
+    "retry_loop",
     "wrap_error",
 ]
 
-_log = logging.getLogger("xaccess.aws")
+_log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -115,8 +117,9 @@ class RetryPolicy:
 
         .. versionadded:: 0.1.0
         """
-        ceiling = min(self.max_delay, self.base_delay * 2.0 ** (retry - 1))
-        return max(0.0, min(1.0, self.random())) * ceiling
+        return backoff_delay(
+            retry, base=self.base_delay, cap=self.max_delay, draw=self.random(), floor=0.0
+        )
 
 
 def error_code(exc: BaseException) -> str:
@@ -149,27 +152,54 @@ def wrap_error(exc: BotoCoreError | ClientError, operation: str) -> AWSError:
     return AWSError(message, code=code, operation=operation)
 
 
+def retry_loop(
+    call: Callable[[], T],
+    *,
+    wait_before_retry: Callable[[Exception, int], float | None],
+    sleep: Callable[[float], None],
+) -> T:
+    """Run ``call`` until it returns, waiting between attempts as ``wait_before_retry`` says.
+
+    After attempt ``n`` fails with an :class:`Exception`, ``wait_before_retry(error, n)`` gives
+    the seconds to wait before the next attempt, or ``None`` to raise the error as it is. Any
+    other :class:`BaseException` (``KeyboardInterrupt``) leaves at once.
+    """
+    attempt = 1
+    while True:
+        try:
+            return call()
+        except Exception as error:
+            wait = wait_before_retry(error, attempt)
+            if wait is None:
+                raise
+        sleep(wait)
+        attempt += 1
+
+
 def call_with_retry(policy: RetryPolicy, operation: str, call: Callable[[], T]) -> T:
     """Run ``call`` and retry it on transient failures; wrap any botocore error that remains.
 
     Raises:
         ~xaccess.errors.AWSError: The call failed for good; ``__cause__`` is the botocore error.
     """
-    attempt = 1
-    while True:
-        try:
-            return call()
-        except (ClientError, BotoCoreError) as exc:
-            if attempt >= policy.attempts or not is_transient(exc):
-                raise wrap_error(exc, operation) from exc
-            wait = policy.delay(attempt)
-            _log.info(
-                "%s failed with %s (attempt %d of %d); retrying in %.2f s",
-                operation,
-                error_code(exc),
-                attempt,
-                policy.attempts,
-                wait,
-            )
-            policy.sleep(wait)
-            attempt += 1
+
+    def wait_before_retry(error: Exception, attempt: int) -> float | None:
+        if not isinstance(error, ClientError | BotoCoreError):
+            return None
+        if attempt >= policy.attempts or not is_transient(error):
+            return None
+        wait = policy.delay(attempt)
+        _log.info(
+            "%s failed with %s (attempt %d of %d); retrying in %.2f s",
+            operation,
+            error_code(error),
+            attempt,
+            policy.attempts,
+            wait,
+        )
+        return wait
+
+    try:
+        return retry_loop(call, wait_before_retry=wait_before_retry, sleep=policy.sleep)
+    except (ClientError, BotoCoreError) as exc:
+        raise wrap_error(exc, operation) from exc

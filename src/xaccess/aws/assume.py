@@ -7,59 +7,67 @@ boto3 sessions that stay signed with fresh credentials, turns STS errors into ty
 say what probably went wrong, and :meth:`~AssumeRoleClient.verify` checks at onboarding that the
 customer's role really requires the external ID.
 
-This module imports boto3 and botocore; ``import xaccess`` does not import it.
+The client delegates: :mod:`xaccess.aws.credentials` holds the credentials and their refresh
+cache, :mod:`xaccess.aws.verify` the onboarding check, :mod:`xaccess.aws._endpoints` regions and
+endpoints, :mod:`xaccess.aws._retry` the retry loop. This module imports boto3 and botocore;
+``import xaccess`` does not import it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
-import re
+import os
 import threading
 import warnings
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
-from urllib.parse import urlsplit
+import weakref
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
-import attrs
 import boto3
-import botocore.loaders
 import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
-from xaccess.aws import _redact
+from xaccess import limits
+from xaccess._validate import check_bool, check_callable
+from xaccess.aws import _redact, _retry
 from xaccess.aws._clock import Backoff, Clock, Sleep, seconds, system_clock, system_sleep
-from xaccess.aws._credentials import ClientCredentials, Fetched, RefreshingCache
+from xaccess.aws._endpoints import StsConnection, check_sts_region
+from xaccess.aws._request import (
+    AssumeRoleRequest,
+    kept_cause,
+    sts_error,
+)
+from xaccess.aws.credentials import (
+    ClientCredentials,
+    CredentialProvider,
+    Fetched,
+    RefreshingCache,
+    TemporaryCredentials,
+)
+from xaccess.aws.verify import (
+    CheckName,
+    CheckOutcome,
+    VerificationCheck,
+    VerificationReport,
+    verify,
+)
 from xaccess.errors import (
     AssumeRoleDenied,
     AWSError,
-    ConfusedDeputyRisk,
-    PackedPolicyTooLarge,
-    PolicySizeError,
-    RegionDisabled,
     SessionDurationTooLong,
-    ValidationError,
-    XAccessError,
 )
-from xaccess.identifiers import (
-    AssumedRoleArn,
-    RoleArn,
-    Tag,
-    new_external_id,
-    validate_external_id,
-    validate_managed_policy_arn,
-    validate_session_duration,
-    validate_session_name,
-    validate_source_identity,
-    validate_tags,
-)
-from xaccess.policy.document import PolicyDocument
 
 if TYPE_CHECKING:
-    from mypy_boto3_sts import STSClient
+    from collections.abc import Iterable, Mapping
+
     from mypy_boto3_sts.type_defs import AssumeRoleRequestTypeDef, AssumeRoleResponseTypeDef
+
+    from xaccess.identifiers import (
+        RoleArn,
+        Tag,
+    )
+    from xaccess.policy.document import PolicyDocument
 
 __all__ = [
     "AssumeRoleClient",
@@ -72,17 +80,10 @@ __all__ = [
     "VerificationReport",
 ]
 
-_LOG: Final = logging.getLogger("xaccess.assume")
+_LOG: Final = logging.getLogger(__name__)
 
-_CHAINING_LIMIT: Final = 3600
-_SESSION_POLICY_LIMIT: Final = 2048
-_MAX_POLICY_ARNS: Final = 10
-_MAX_SESSION_TAGS: Final = 50
-_PROBE_DURATION: Final = 900
+_PROBE_DURATION: Final = limits.MIN_DURATION
 _DEFAULT_INTERVAL: Final = 2.0
-_REGION: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII)
-_GLOBAL_STS_HOST: Final = "sts.amazonaws.com"
-_GLOBAL_SIGNING_REGION: Final = "us-east-1"
 _METHOD: Final = "AssumeRole"
 
 SessionPolicy: TypeAlias = "PolicyDocument | Mapping[str, Any] | str"
@@ -92,6 +93,18 @@ A :class:`~xaccess.PolicyDocument`, parsed JSON or JSON text.
 
 .. versionadded:: 0.1.0
 """
+
+
+_CLIENTS: Final[weakref.WeakSet[AssumeRoleClient]] = weakref.WeakSet()
+
+
+def _reset_clients_after_fork() -> None:
+    for client in list(_CLIENTS):
+        client._after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_clients_after_fork)
 
 
 class RoleChainingWarning(UserWarning):
@@ -105,401 +118,7 @@ class RoleChainingWarning(UserWarning):
     """
 
 
-# --- credentials -------------------------------------------------------------------------------
-
-
-def _aware_utc(value: object) -> dt.datetime:
-    if not isinstance(value, dt.datetime):
-        raise AWSError(
-            f"STS returned an Expiration that is not a timestamp: {type(value).__name__}",
-            code="InvalidResponse",
-            operation=_METHOD,
-        )
-    if value.utcoffset() is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
-
-
-@attrs.frozen(repr=False)
-class TemporaryCredentials:
-    """Credentials returned by ``sts:AssumeRole``.
-
-    The secret access key and the session token are never shown by ``repr`` or ``str``, which
-    give only the access key ID (not a secret: it appears in CloudTrail) and the expiry.
-
-    Attributes:
-        access_key_id: The access key ID (``ASIA...``).
-        secret_access_key: The secret access key.
-        session_token: The session token.
-        expiration: When STS says the credentials expire, timezone-aware, in UTC.
-        assumed_role_arn: The session's ARN,
-            ``arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION``.
-        assumed_role_id: The session's unique ID, ``AROA...:SESSION``.
-        source_identity: The source identity set on the session, if any.
-        packed_policy_size: How much of the packed size budget the session policy and tags use,
-            in percent, when STS reports it.
-
-    .. versionadded:: 0.1.0
-    """
-
-    access_key_id: str
-    secret_access_key: str = attrs.field(repr=False)
-    session_token: str = attrs.field(repr=False)
-    expiration: dt.datetime
-    assumed_role_arn: str
-    assumed_role_id: str
-    source_identity: str | None = None
-    packed_policy_size: int | None = None
-
-    @classmethod
-    def from_response(cls, response: AssumeRoleResponseTypeDef) -> TemporaryCredentials:
-        """Build from a boto3 ``assume_role`` response.
-
-        .. versionadded:: 0.1.0
-        """
-        credentials = response["Credentials"]
-        user = response["AssumedRoleUser"]
-        return cls(
-            access_key_id=credentials["AccessKeyId"],
-            secret_access_key=credentials["SecretAccessKey"],
-            session_token=credentials["SessionToken"],
-            expiration=_aware_utc(credentials["Expiration"]),
-            assumed_role_arn=user["Arn"],
-            assumed_role_id=user["AssumedRoleId"],
-            source_identity=response.get("SourceIdentity"),
-            packed_policy_size=response.get("PackedPolicySize"),
-        )
-
-    @property
-    def account_id(self) -> str:
-        """The account of the assumed role, from :attr:`assumed_role_arn`.
-
-        .. versionadded:: 0.1.0
-        """
-        return self.assumed_role_arn.split(":")[4]
-
-    def to_boto3_kwargs(self) -> dict[str, str]:
-        """Return ``aws_access_key_id``, ``aws_secret_access_key`` and ``aws_session_token``.
-
-        For ``boto3.Session(**credentials.to_boto3_kwargs())``; such a session does not refresh
-        itself, so prefer :meth:`AssumeRoleClient.session`.
-
-        .. versionadded:: 0.1.0
-        """
-        return {
-            "aws_access_key_id": self.access_key_id,
-            "aws_secret_access_key": self.secret_access_key,
-            "aws_session_token": self.session_token,
-        }
-
-    def __repr__(self) -> str:
-        expires = self.expiration.isoformat(timespec="seconds")
-        return f"TemporaryCredentials(access_key_id={self.access_key_id!r}, expiration={expires})"
-
-    __str__ = __repr__
-
-
-# --- verification ------------------------------------------------------------------------------
-
-CheckName: TypeAlias = Literal[
-    "assume_with_external_id",
-    "caller_identity",
-    "assume_without_external_id",
-    "assume_with_wrong_external_id",
-]
-"""The steps of :meth:`AssumeRoleClient.verify`, in the order they run.
-
-.. versionadded:: 0.1.0
-"""
-
-CheckOutcome: TypeAlias = Literal["passed", "failed", "skipped"]
-"""How one verification step ended.
-
-.. versionadded:: 0.1.0
-"""
-
-_CHECK_TITLES: Final[dict[str, str]] = {
-    "assume_with_external_id": "assume the role with the external ID",
-    "caller_identity": "check who the new credentials are (GetCallerIdentity)",
-    "assume_without_external_id": "assume the role without an external ID",
-    "assume_with_wrong_external_id": "assume the role with a wrong, random external ID",
-}
-_PROBES: Final = frozenset({"assume_without_external_id", "assume_with_wrong_external_id"})
-
-
-@attrs.frozen
-class VerificationCheck:
-    """The result of one step of :meth:`AssumeRoleClient.verify`.
-
-    Attributes:
-        name: Which step this is.
-        outcome: ``"passed"`` when AWS answered as a safe, working role must; ``"failed"``
-            otherwise; ``"skipped"`` when an earlier step made it pointless.
-        expected: What a safe, working role makes AWS answer.
-        observed: What AWS answered.
-        error: The error behind a failure, when there was one (a failed probe that STS
-            *allowed* has none: the danger is that no error came). Not compared.
-
-    .. versionadded:: 0.1.0
-    """
-
-    name: CheckName
-    outcome: CheckOutcome
-    expected: str
-    observed: str
-    error: XAccessError | None = attrs.field(default=None, eq=False, repr=False)
-
-    @property
-    def title(self) -> str:
-        """A short description of what the step tries.
-
-        .. versionadded:: 0.1.0
-        """
-        return _CHECK_TITLES[self.name]
-
-    @property
-    def passed(self) -> bool:
-        """Whether the step passed.
-
-        .. versionadded:: 0.1.0
-        """
-        return self.outcome == "passed"
-
-    @property
-    def confused_deputy(self) -> bool:
-        """Whether this is a probe that STS wrongly allowed (no or wrong external ID accepted).
-
-        .. versionadded:: 0.1.0
-        """
-        return self.name in _PROBES and self.outcome == "failed" and self.error is None
-
-
-@attrs.frozen
-class VerificationReport:
-    """What :meth:`AssumeRoleClient.verify` tried and what happened, step by step.
-
-    ``str(report)`` gives a readable account; :attr:`ok` the verdict; :meth:`raise_for_status`
-    turns a failure into an exception.
-
-    .. versionadded:: 0.1.0
-    """
-
-    role_arn: str
-    checks: tuple[VerificationCheck, ...]
-
-    @property
-    def ok(self) -> bool:
-        """Whether every step passed, so the role is assumable as configured and safe.
-
-        .. versionadded:: 0.1.0
-        """
-        return all(check.passed for check in self.checks)
-
-    @property
-    def confused_deputy(self) -> bool:
-        """Whether STS issued credentials without the external ID or with a wrong one.
-
-        .. versionadded:: 0.1.0
-        """
-        return any(check.confused_deputy for check in self.checks)
-
-    def check(self, name: CheckName) -> VerificationCheck:
-        """Return the result of the step called ``name``.
-
-        Raises:
-            KeyError: If the report has no such step.
-
-        .. versionadded:: 0.1.0
-        """
-        for check in self.checks:
-            if check.name == name:
-                return check
-        raise KeyError(name)
-
-    def raise_for_status(self) -> None:
-        """Raise if verification failed; return ``None`` if it passed.
-
-        Raises:
-            ~xaccess.errors.ConfusedDeputyRisk: If the role can be assumed without the
-                external ID or with a wrong one. Checked first: this is the failure that must
-                stop onboarding.
-            ~xaccess.errors.AWSError: The error of the first failed step otherwise, for example
-                :class:`~xaccess.errors.AssumeRoleDenied` when the role cannot be assumed with
-                the external ID.
-
-        .. versionadded:: 0.1.0
-        """
-        risky = [check for check in self.checks if check.confused_deputy]
-        if risky:
-            what = " and ".join(check.title.removeprefix("assume the role ") for check in risky)
-            raise ConfusedDeputyRisk(
-                f"{self.role_arn} can be assumed {what}: its trust policy must require the "
-                "external ID with a StringEquals condition on sts:ExternalId (not StringLike, "
-                "not ...IfExists). Do not onboard this role."
-            )
-        for check in self.checks:
-            if check.outcome == "failed" and check.error is not None:
-                raise check.error
-
-    def __str__(self) -> str:
-        if self.ok:
-            verdict = "passed"
-        elif self.confused_deputy:
-            verdict = "FAILED: confused deputy risk"
-        else:
-            verdict = "FAILED"
-        lines = [f"verification of {self.role_arn}: {verdict}"]
-        for number, check in enumerate(self.checks, start=1):
-            lines.append(f"  {number}. {check.title}: {check.outcome}")
-            lines.append(f"     expected: {check.expected}")
-            lines.append(f"     observed: {check.observed}")
-        return "\n".join(lines)
-
-
-# --- endpoints ---------------------------------------------------------------------------------
-
-
-@functools.cache
-def _partition_data() -> tuple[tuple[str, str, re.Pattern[str], frozenset[str]], ...]:
-    """(partition, DNS suffix, region regex, known regions) from botocore's partition data."""
-    data = botocore.loaders.create_loader().load_data("partitions")
-    return tuple(
-        (
-            str(item["id"]),
-            str(item["outputs"]["dnsSuffix"]),
-            re.compile(str(item["regionRegex"])),
-            frozenset(item.get("regions", {})),
-        )
-        for item in data["partitions"]
-    )
-
-
-def _partition_of(region: str) -> str | None:
-    """The partition a region belongs to, or ``None`` when botocore does not know it."""
-    for partition, _, _, regions in _partition_data():
-        if region in regions:
-            return partition
-    for partition, _, pattern, _ in _partition_data():
-        if pattern.match(region):
-            return partition
-    return None
-
-
-def _dns_suffix(partition: str) -> str:
-    for name, suffix, _, _ in _partition_data():
-        if name == partition:
-            return suffix
-    return "amazonaws.com"  # pragma: no cover - every known partition is in botocore's data
-
-
-def _validate_region(value: object, *, field: str, partition: str) -> str:
-    if not isinstance(value, str):
-        raise ValidationError(field, f"must be a str, got {type(value).__name__}")
-    if _REGION.fullmatch(value) is None:
-        raise ValidationError(field, f"must be a region name such as 'eu-west-1', got {value!r}")
-    if value.endswith("-global"):
-        raise ValidationError(
-            field,
-            f"{value!r} is a pseudo-region, not a region: pass a region such as 'us-east-1' "
-            "(or use_global_endpoint=True for the global STS endpoint)",
-        )
-    found = _partition_of(value)
-    if found is not None and found != partition:
-        raise ValidationError(
-            field,
-            f"region {value!r} is in partition {found!r} but the role is in {partition!r}; "
-            "STS in one partition cannot issue credentials for another",
-        )
-    return value
-
-
 # --- the client --------------------------------------------------------------------------------
-
-
-def _check_bool(value: object, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise ValidationError(field, f"must be a bool, got {type(value).__name__}")
-    return value
-
-
-def _check_callable(value: object, field: str) -> None:
-    if value is not None and not callable(value):
-        raise ValidationError(field, f"must be callable, got {type(value).__name__}")
-
-
-def _is_http_url(value: object) -> bool:
-    """Whether ``value`` is an http(s) URL with a host, a valid port and no whitespace."""
-    if not isinstance(value, str) or any(char.isspace() for char in value):
-        return False
-    try:
-        parts = urlsplit(value)
-        _ = parts.port  # raises ValueError for a port out of range
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
-def _session_policy(policy: object) -> PolicyDocument | None:
-    if policy is None:
-        return None
-    try:
-        if isinstance(policy, PolicyDocument):
-            document = policy
-        elif isinstance(policy, str):
-            document = PolicyDocument.from_json(policy)
-        elif isinstance(policy, Mapping):
-            document = PolicyDocument.from_dict(policy)
-        else:
-            raise ValidationError(
-                "",
-                f"must be a PolicyDocument, a mapping or JSON text, got {type(policy).__name__}",
-            )
-        document.check_identity_policy()
-    except ValidationError as error:
-        where = f"{error.field}: " if error.field else ""
-        raise ValidationError("policy", f"{where}{error.rule}") from None
-    return document
-
-
-def _policy_arns(values: object, partition: str) -> tuple[str, ...]:
-    if isinstance(values, str) or not isinstance(values, Iterable):
-        raise ValidationError(
-            "policy_arns",
-            f"must be an iterable of managed policy ARNs, got {type(values).__name__}",
-        )
-    arns = tuple(values)
-    if len(arns) > _MAX_POLICY_ARNS:
-        raise ValidationError(
-            "policy_arns", f"must have at most {_MAX_POLICY_ARNS} ARNs, got {len(arns)}"
-        )
-    for index, arn in enumerate(arns):
-        field = f"policy_arns[{index}]"
-        validate_managed_policy_arn(arn, field=field)
-        if arn.split(":")[1] != partition:
-            raise ValidationError(field, f"must be in the role's partition {partition!r}")
-    if len(set(arns)) != len(arns):
-        raise ValidationError("policy_arns", "must not repeat an ARN")
-    return arns
-
-
-def _transitive_keys(values: object, tags: tuple[Tag, ...]) -> tuple[str, ...]:
-    field = "transitive_tag_keys"
-    if isinstance(values, str) or not isinstance(values, Iterable):
-        raise ValidationError(
-            field, f"must be an iterable of tag keys, got {type(values).__name__}"
-        )
-    keys = tuple(values)
-    names = {tag.key for tag in tags}
-    for index, key in enumerate(keys):
-        if not isinstance(key, str):
-            raise ValidationError(f"{field}[{index}]", f"must be a str, got {type(key).__name__}")
-        if key not in names:
-            raise ValidationError(
-                f"{field}[{index}]", f"{key!r} is not one of the session tag keys passed in tags"
-            )
-    if len(set(keys)) != len(keys):
-        raise ValidationError(field, "must not repeat a key")
-    return keys
 
 
 class AssumeRoleClient:
@@ -565,7 +184,7 @@ class AssumeRoleClient:
         role_arn: str | RoleArn,
         external_id: str | None,
         session_name: str,
-        duration_seconds: int | dt.timedelta = 3600,
+        duration_seconds: int | dt.timedelta = limits.DEFAULT_DURATION,
         base_session: boto3.Session | None = None,
         region_name: str | None = None,
         use_global_endpoint: bool = False,
@@ -580,61 +199,38 @@ class AssumeRoleClient:
         clock: Clock | None = None,
         sleep: Sleep | None = None,
     ) -> None:
-        self._role = RoleArn.parse(role_arn, field="role_arn")
-        partition = self._role.partition
-        self._external_id = (
-            None if external_id is None else validate_external_id(external_id, field="external_id")
+        self._request = AssumeRoleRequest.build(
+            role_arn=role_arn,
+            external_id=external_id,
+            session_name=session_name,
+            duration_seconds=duration_seconds,
+            source_identity=source_identity,
+            tags=tags,
+            transitive_tag_keys=transitive_tag_keys,
+            policy=policy,
+            policy_arns=policy_arns,
         )
-        self._session_name = validate_session_name(session_name, field="session_name")
-        self._duration = validate_session_duration(duration_seconds, field="duration_seconds")
-        if base_session is not None and not isinstance(base_session, boto3.Session):
-            raise ValidationError(
-                "base_session", f"must be a boto3.Session, got {type(base_session).__name__}"
-            )
-        self._use_global = _check_bool(use_global_endpoint, "use_global_endpoint")
-        if self._use_global and partition != "aws":
-            raise ValidationError(
-                "use_global_endpoint",
-                f"the global STS endpoint serves only the aws partition, not {partition!r}",
-            )
-        if sts_endpoint_url is not None:
-            if self._use_global:
-                raise ValidationError(
-                    "sts_endpoint_url", "pass either sts_endpoint_url or use_global_endpoint"
-                )
-            if not _is_http_url(sts_endpoint_url):
-                raise ValidationError(
-                    "sts_endpoint_url", f"must be an http(s) URL, got {sts_endpoint_url!r}"
-                )
-        self._endpoint_url = sts_endpoint_url
-        self._region = (
-            None
-            if region_name is None
-            else _validate_region(region_name, field="region_name", partition=partition)
+        self._role = self._request.role
+        self._external_id = self._request.external_id
+        self._session_name = self._request.session_name
+        self._duration = self._request.duration
+        self._setup = threading.RLock()
+        self._aws = StsConnection(
+            partition=self._role.partition,
+            base_session=base_session,
+            region_name=region_name,
+            use_global_endpoint=use_global_endpoint,
+            sts_endpoint_url=sts_endpoint_url,
+            lock=self._setup,
         )
-        self._source_identity = (
-            None
-            if source_identity is None
-            else validate_source_identity(source_identity, field="source_identity")
-        )
-        self._tags = validate_tags(tags, field="tags", limit=_MAX_SESSION_TAGS)
-        self._transitive = _transitive_keys(transitive_tag_keys, self._tags)
-        document = _session_policy(policy)
-        self._policy = None if document is None else document.to_json()
-        self._policy_arns = _policy_arns(policy_arns, partition)
-        packed = (0 if document is None else document.size()) + sum(map(len, self._policy_arns))
-        if packed > _SESSION_POLICY_LIMIT:
-            raise PolicySizeError(
-                "policy", packed, _SESSION_POLICY_LIMIT, "session policy (inline plus PolicyArns)"
-            )
-        self._strict = _check_bool(strict, "strict")
+        self._strict = check_bool(strict, "strict")
         self._grace = (
             None
             if propagation_grace is None
             else dt.timedelta(seconds=seconds(propagation_grace, field="propagation_grace"))
         )
-        _check_callable(clock, "clock")
-        _check_callable(sleep, "sleep")
+        check_callable(clock, "clock")
+        check_callable(sleep, "sleep")
         self._sleep: Sleep = system_sleep if sleep is None else sleep
         self._backoff = Backoff()
         self._cache: RefreshingCache[TemporaryCredentials] = RefreshingCache(
@@ -644,18 +240,18 @@ class AssumeRoleClient:
             describe=str(self._role),
         )
 
-        self._setup = threading.RLock()
-        self._base_session = base_session
-        self._sts_client: STSClient | None = None
-        self._resolved_endpoint: str | None = None
-        self._caller: str | None = None
         self._effective_duration: int | None = None
         self._grace_until: dt.datetime | None = None
         self._assumed_once = False
         self._botocore_credentials: ClientCredentials | None = None
+        self._sessions = threading.local()  # by_region: this thread's session per region
+        _CLIENTS.add(self)
 
-        if base_session is not None and self._region is None and not self._use_global:
-            self._region = self._default_region(base_session)
+    def _after_fork_in_child(self) -> None:
+        """A lock held by a thread of the parent would never be released in the child."""
+        self._setup = threading.RLock()
+        self._aws.after_fork_in_child(self._setup)
+        self._sessions = threading.local()  # their clients' connections are the parent's
 
     # -- what the client is ----------------------------------------------------------------
 
@@ -713,30 +309,44 @@ class AssumeRoleClient:
         """
         return self._cache.get()
 
-    def session(self, *, region_name: str | None = None) -> boto3.Session:
+    def session(self, *, region_name: str | None = None, new: bool = False) -> boto3.Session:
         """Return a boto3 session that signs with this client's credentials, refreshed as due.
 
-        Every session from one client shares its credentials: making many costs no extra
-        ``AssumeRole``. botocore's own refresh windows do not apply; the client's do. Make one
-        session per thread if threads create clients (boto3 sessions are not thread-safe for
-        that), or share the clients they make.
+        The session is cached: each thread gets the same one for a region on every call, so
+        asking for it costs microseconds, not the milliseconds of making one (boto3 sessions
+        are not safe to make clients from in several threads at once, so threads do not share
+        one). It never goes stale: its credentials come from this client, which refreshes them
+        by its own windows, not botocore's. Every session of one client shares the credentials:
+        making many costs no extra ``AssumeRole``.
 
         Args:
             region_name: The session's default region; by default the client's region.
+            new: Make a new session instead of returning the cached one (for example to
+                register event handlers on a session of one's own). It is not cached.
 
         Returns:
-            A new :class:`boto3.Session`.
+            A :class:`boto3.Session`.
 
         Raises:
-            ~xaccess.errors.ValidationError: If ``region_name`` is invalid or in another partition.
+            ~xaccess.errors.ValidationError: If ``region_name`` or ``new`` is invalid, or the
+                region is in another partition.
 
         .. versionadded:: 0.1.0
         """
         region = (
-            self._region_name()
+            self._aws.region()
             if region_name is None
-            else _validate_region(region_name, field="region_name", partition=self._role.partition)
+            else check_sts_region(region_name, field="region_name", partition=self._role.partition)
         )
+        if check_bool(new, "new"):
+            return self._new_session(region)
+        cached: dict[str, boto3.Session] = self._sessions.__dict__.setdefault("by_region", {})
+        session = cached.get(region)
+        if session is None:
+            session = cached[region] = self._new_session(region)
+        return session
+
+    def _new_session(self, region: str) -> boto3.Session:
         _redact.install()
         with self._setup:
             if self._botocore_credentials is None:
@@ -744,15 +354,14 @@ class AssumeRoleClient:
                     fetch=self.credentials, cache=self._cache, account_id=self._role.account
                 )
             credentials = self._botocore_credentials
-            base = self._base()
+            base = self._aws.base()
             profile = base.profile_name
             loader = base._session.get_component("data_loader")
         core = botocore.session.Session(profile=None if profile == "default" else profile)
         # Sharing the base session's loader spares each new session reading the service
         # models from disk again: making a session and a client costs a few milliseconds.
         core.register_component("data_loader", loader)
-        # botocore has no public setter for a credentials object; this is how wrappers inject one.
-        core._credentials = credentials  # type: ignore[attr-defined]
+        core.register_component("credential_provider", CredentialProvider(credentials))
         return boto3.Session(botocore_session=core, region_name=region)
 
     def client(
@@ -800,31 +409,34 @@ class AssumeRoleClient:
         pause = seconds(interval, field="interval", minimum=0.001)
         started = self._cache.now()
         give_up = started + dt.timedelta(seconds=limit)
-        attempts = 0
-        while True:
-            attempts += 1
-            try:
-                fetched = self._assume(external_id=self._external_id, duration=self._duration_now())
-            except AssumeRoleDenied as denied:
-                left = (give_up - self._cache.now()).total_seconds()
-                if left <= 0:
-                    waited = (self._cache.now() - started).total_seconds()
-                    denied.add_note(
-                        f"still denied after {attempts} attempt(s) over {waited:.0f} s "
-                        f"(wait_until_assumable timeout {limit:g} s)"
-                    )
-                    raise
-                _LOG.info(
-                    "%s is not assumable yet (attempt %d); retrying in %.1f s",
-                    self._role,
-                    attempts,
-                    min(pause, left),
+
+        def wait_before_retry(error: Exception, attempt: int) -> float | None:
+            if not isinstance(error, AssumeRoleDenied):
+                return None
+            left = (give_up - self._cache.now()).total_seconds()
+            if left <= 0:
+                waited = (self._cache.now() - started).total_seconds()
+                error.add_note(
+                    f"still denied after {attempt} attempt(s) over {waited:.0f} s "
+                    f"(wait_until_assumable timeout {limit:g} s)"
                 )
-                self._sleep(min(pause, left))
-                continue
-            self._assumed_once = True
-            self._cache.put(fetched)
-            return fetched.value
+                return None
+            wait = min(pause, left)
+            _LOG.info(
+                "%s is not assumable yet (attempt %d); retrying in %.1f s",
+                self._role,
+                attempt,
+                wait,
+            )
+            return wait
+
+        fetched = _retry.retry_loop(
+            lambda: self._assume(external_id=self._external_id, duration=self._duration_now()),
+            wait_before_retry=wait_before_retry,
+            sleep=self._sleep,
+        )
+        self._keep(fetched)
+        return fetched.value
 
     def verify(self) -> VerificationReport:
         """Check the role the way AWS recommends at onboarding, and report each step.
@@ -851,181 +463,75 @@ class AssumeRoleClient:
 
         .. versionadded:: 0.1.0
         """
-        external_id = self._external_id
-        if external_id is None:
-            raise ValidationError(
-                "external_id",
-                "verify() needs an external ID: a role assumed without one cannot be "
-                "protected against the confused deputy problem",
-            )
-        checks: list[VerificationCheck] = []
-        try:
-            fetched = self._assume(external_id=external_id, duration=self._duration_now())
-        except XAccessError as error:
-            checks.append(
-                VerificationCheck(
-                    name="assume_with_external_id",
-                    outcome="failed",
-                    expected="STS issues credentials",
-                    observed=f"{_describe(error)}",
-                    error=error,
-                )
-            )
-            checks.append(
-                VerificationCheck(
-                    name="caller_identity",
-                    outcome="skipped",
-                    expected=f"the session belongs to {self._role}",
-                    observed="not checked: there are no credentials",
-                )
-            )
-        else:
-            self._assumed_once = True
-            checks.append(
-                VerificationCheck(
-                    name="assume_with_external_id",
-                    outcome="passed",
-                    expected="STS issues credentials",
-                    observed=f"STS issued credentials for {fetched.value.assumed_role_arn}",
-                )
-            )
-            identity = self._check_identity(fetched.value)
-            checks.append(identity)
-            if identity.passed:
-                # Only credentials proven to be the role's session are served later.
-                self._cache.put(fetched)
-        checks.append(self._probe("assume_without_external_id", None))
-        checks.append(self._probe("assume_with_wrong_external_id", new_external_id()))
-        report = VerificationReport(role_arn=str(self._role), checks=tuple(checks))
-        if report.ok:
-            _LOG.info("verified %s: assumable with the external ID and only with it", self._role)
-        else:
-            _LOG.warning("verification of %s failed:\n%s", self._role, report)
-        return report
-
-    # -- verification steps ----------------------------------------------------------------
-
-    def _check_identity(self, credentials: TemporaryCredentials) -> VerificationCheck:
-        expected = AssumedRoleArn(
-            self._role.partition, self._role.account, self._role.name, self._session_name
-        )
-        want = f"an assumed-role session {expected}"
-        try:
-            with self._setup:
-                sts = self._base().client(
-                    "sts",
-                    region_name=self._signing_region(),
-                    endpoint_url=self._endpoint(),
-                    aws_access_key_id=credentials.access_key_id,
-                    aws_secret_access_key=credentials.secret_access_key,
-                    aws_session_token=credentials.session_token,
-                )
-            arn = sts.get_caller_identity()["Arn"]
-        except (ClientError, BotoCoreError, ResponseParserError) as error:
-            wrapped = self._wrap(error, operation="GetCallerIdentity")
-            wrapped.__cause__ = error
-            return VerificationCheck(
-                name="caller_identity",
-                outcome="failed",
-                expected=want,
-                observed=_describe(wrapped),
-                error=wrapped,
-            )
-        try:
-            actual = AssumedRoleArn.parse(arn)
-        except ValidationError:
-            actual = None
-        same = actual is not None and (
-            actual.partition,
-            actual.account,
-            actual.role_name,
-            actual.session_name,
-        ) == (expected.partition, expected.account, expected.role_name, expected.session_name)
-        if same:
-            return VerificationCheck(
-                name="caller_identity", outcome="passed", expected=want, observed=f"{arn}"
-            )
-        mismatch = AWSError(
-            f"the credentials for {self._role} belong to {arn}, expected {expected}",
-            code="UnexpectedIdentity",
-            operation="GetCallerIdentity",
-        )
-        return VerificationCheck(
-            name="caller_identity", outcome="failed", expected=want, observed=arn, error=mismatch
-        )
-
-    def _probe(self, name: CheckName, external_id: str | None) -> VerificationCheck:
-        expected = "AccessDenied"
-        params = self._params(external_id=external_id, duration=_PROBE_DURATION, minimal=True)
-        try:
-            # Whatever STS returns is dropped here: probe credentials are never kept or logged.
-            self._call(params, probe=True)
-        except AssumeRoleDenied:
-            return VerificationCheck(
-                name=name, outcome="passed", expected=expected, observed="AccessDenied"
-            )
-        except XAccessError as error:
-            return VerificationCheck(
-                name=name,
-                outcome="failed",
-                expected=expected,
-                observed=f"{_describe(error)}; the role could not be checked",
-                error=error,
-            )
-        what = "without an external ID" if external_id is None else "with a wrong external ID"
-        _LOG.warning("%s can be assumed %s: open to the confused deputy problem", self._role, what)
-        why = (
-            "the trust policy does not require the external ID"
-            if external_id is None
-            else "the trust policy accepts an external ID that is not the customer's"
-        )
-        return VerificationCheck(
-            name=name,
-            outcome="failed",
-            expected=expected,
-            observed=f"STS issued credentials (discarded): {why}",
-        )
+        return verify(self)
 
     # -- assuming --------------------------------------------------------------------------
 
     def _fetch(self) -> Fetched[TemporaryCredentials]:
         """Assume the role for the cache, retrying AccessDenied inside the propagation grace."""
         duration = self._duration_now()
-        attempt = 0
-        while True:
-            attempt += 1
-            now = self._cache.now()
-            if self._grace is not None and self._grace_until is None:
-                self._grace_until = now + self._grace
-            try:
-                fetched = self._assume(external_id=self._external_id, duration=duration)
-            except AssumeRoleDenied:
-                delay = self._grace_delay(attempt)
-                if delay is None:
-                    raise
-                _LOG.info(
-                    "%s denied AssumeRole; the role may still be propagating, retrying in "
-                    "%.1f s (attempt %d)",
-                    self._role,
-                    delay,
-                    attempt,
-                )
-                self._sleep(delay)
-                continue
-            self._assumed_once = True
-            return fetched
+        if self._grace is not None and self._grace_until is None:
+            self._grace_until = self._cache.now() + self._grace
+        fetched = _retry.retry_loop(
+            lambda: self._assume(external_id=self._external_id, duration=duration),
+            wait_before_retry=self._grace_delay,
+            sleep=self._sleep,
+        )
+        self._assumed_once = True
+        return fetched
 
-    def _grace_delay(self, attempt: int) -> float | None:
+    def _grace_delay(self, error: Exception, attempt: int) -> float | None:
+        """The wait before retrying a denied AssumeRole while the role may be propagating."""
+        if not isinstance(error, AssumeRoleDenied):
+            return None
         if self._grace_until is None or self._assumed_once:
             return None
         left = (self._grace_until - self._cache.now()).total_seconds()
         if left <= 0:
             return None
-        return min(self._backoff.delay(attempt), left)
+        delay = min(self._backoff.delay(attempt), left)
+        _LOG.info(
+            "%s denied AssumeRole; the role may still be propagating, retrying in %.1f s "
+            "(attempt %d)",
+            self._role,
+            delay,
+            attempt,
+        )
+        return delay
+
+    def _keep(self, fetched: Fetched[TemporaryCredentials]) -> None:
+        """Cache credentials obtained outside the cache (the role is assumable now)."""
+        self._assumed_once = True
+        self._cache.put(fetched)
+
+    def _assume_for_verify(self, external_id: str) -> Fetched[TemporaryCredentials]:
+        """Verification step 1: assume with every configured parameter, not cached yet."""
+        fetched = self._assume(external_id=external_id, duration=self._duration_now())
+        self._assumed_once = True
+        return fetched
+
+    def _probe_assume(self, external_id: str | None) -> None:
+        """A verification probe: only ARN, session name, shortest duration, given external ID."""
+        params = self._request.params(
+            external_id=external_id, duration=_PROBE_DURATION, minimal=True
+        )
+        self._call(params, probe=True)
+
+    def _identity_of(self, credentials: TemporaryCredentials) -> str:
+        """The ARN GetCallerIdentity gives for ``credentials``.
+
+        Raises:
+            ~xaccess.errors.AWSError: The call failed; ``__cause__`` is the botocore error.
+        """
+        try:
+            return self._aws.identity_of(credentials)
+        except (ClientError, BotoCoreError, ResponseParserError) as error:
+            wrapped, cause = self._wrap(error, operation="GetCallerIdentity"), kept_cause(error)
+        raise wrapped from cause
 
     def _assume(self, *, external_id: str | None, duration: int) -> Fetched[TemporaryCredentials]:
         """Call AssumeRole with every configured parameter and return the credentials."""
-        params = self._params(external_id=external_id, duration=duration, minimal=False)
+        params = self._request.params(external_id=external_id, duration=duration, minimal=False)
         issued_at = self._cache.now()
         response = self._call(params, probe=False)
         credentials = TemporaryCredentials.from_response(response)
@@ -1037,82 +543,40 @@ class AssumeRoleClient:
         )
         return Fetched(credentials, issued_at, dt.timedelta(seconds=duration))
 
-    def _params(
-        self, *, external_id: str | None, duration: int, minimal: bool
-    ) -> AssumeRoleRequestTypeDef:
-        params: AssumeRoleRequestTypeDef = {
-            "RoleArn": str(self._role),
-            "RoleSessionName": self._session_name,
-            "DurationSeconds": duration,
-        }
-        if external_id is not None:
-            params["ExternalId"] = external_id
-        if minimal:
-            return params
-        if self._source_identity is not None:
-            params["SourceIdentity"] = self._source_identity
-        if self._tags:
-            params["Tags"] = [{"Key": tag.key, "Value": tag.value} for tag in self._tags]
-        if self._transitive:
-            params["TransitiveTagKeys"] = list(self._transitive)
-        if self._policy is not None:
-            params["Policy"] = self._policy
-        if self._policy_arns:
-            params["PolicyArns"] = [{"arn": arn} for arn in self._policy_arns]
-        return params
-
     def _call(self, params: AssumeRoleRequestTypeDef, *, probe: bool) -> AssumeRoleResponseTypeDef:
         """Call AssumeRole once; errors come back as typed errors with the botocore cause."""
-        sts = self._sts()
+        sts = self._aws.sts()
         _LOG.debug(
             "AssumeRole %s as %r for %d s via %s%s%s",
             self._role,
             self._session_name,
             params["DurationSeconds"],
-            self._resolved_endpoint,
+            self._aws.endpoint(),
             "" if "ExternalId" in params else ", without an external ID",
             " (verification probe)" if probe else "",
         )
         try:
             return sts.assume_role(**params)
         except (ClientError, BotoCoreError, ResponseParserError) as error:
-            wrapped = self._wrap(
-                error, operation=_METHOD, duration=params["DurationSeconds"], probe=probe
-            )
-            _LOG.debug("AssumeRole %s failed: %s", self._role, wrapped.code)
-            raise wrapped from error
+            duration = params["DurationSeconds"]
+            wrapped = self._wrap(error, operation=_METHOD, duration=duration, probe=probe)
+            cause = kept_cause(error)
+        _LOG.debug("AssumeRole %s failed: %s", self._role, wrapped.code)
+        # Raised here, outside the except block, so a parse error is not even the context.
+        raise wrapped from cause
 
     def _duration_now(self) -> int:
         """The duration to request: the configured one, capped at an hour when role chaining."""
         with self._setup:
-            if self._effective_duration is not None:
-                return self._effective_duration
-            duration = self._duration
-            if duration > _CHAINING_LIMIT:
-                caller = self._caller_arn()
-                if caller is not None and ":assumed-role/" in caller:
-                    message = (
-                        f"the base session is the assumed role {caller}: STS allows at most "
-                        f"{_CHAINING_LIMIT} s when role chaining, not {duration} s"
-                    )
-                    if self._strict:
-                        raise SessionDurationTooLong(
-                            f"cannot assume {self._role}: {message}",
-                            code="ValidationError",
-                            operation=_METHOD,
-                        )
-                    warnings.warn(
-                        f"{message}; using {_CHAINING_LIMIT} s for {self._role} "
-                        "(strict=True raises instead)",
-                        RoleChainingWarning,
-                        stacklevel=2,
-                    )
-                    duration = _CHAINING_LIMIT
-                elif caller is None:
-                    # Unknown (the lookup failed): ask again next time rather than never.
-                    return duration
-            self._effective_duration = duration
-            return duration
+            if self._effective_duration is None:
+                duration = self._duration
+                if duration > limits.MAX_CHAINED_DURATION:
+                    caller = self._aws.caller_arn()
+                    if caller is None:
+                        return duration  # unknown (the lookup failed): ask again next time
+                    duration = _chained_duration(self._request, caller=caller, strict=self._strict)
+                self._effective_duration = duration
+            return self._effective_duration
 
     # -- errors ----------------------------------------------------------------------------
 
@@ -1124,179 +588,43 @@ class AssumeRoleClient:
         duration: int | None = None,
         probe: bool = False,
     ) -> AWSError:
-        if not isinstance(error, ClientError):
-            # A response that could not be parsed is quoted whole: it may hold credentials.
-            _redact.redact_error(error)
-            return AWSError(
-                f"{operation} for {self._role} failed: {error}",
-                code=type(error).__name__,
-                operation=operation,
-            )
-        details = error.response.get("Error", {})
-        code = str(details.get("Code") or "Unknown")
-        message = str(details.get("Message") or "")
-        if operation == _METHOD and code in ("AccessDenied", "AccessDeniedException"):
-            caller = None if probe else self._caller_arn()
-            causes = self._causes(message, caller)
-            return AssumeRoleDenied(
-                _denied_message(self._role, caller, message, causes),
-                role_arn=str(self._role),
-                caller_arn=caller,
-                likely_causes=causes,
-                code=code,
-                operation=operation,
-            )
-        if code == "ValidationError" and "duration" in message.lower():
-            return SessionDurationTooLong(
-                f"STS refused DurationSeconds={duration} for {self._role}: {message} "
-                "(lower duration_seconds, or raise the role's MaxSessionDuration; role "
-                "chaining allows at most 3600)",
-                code=code,
-                operation=operation,
-            )
-        if code == "PackedPolicyTooLarge":
-            return PackedPolicyTooLarge(
-                f"STS refused the session policy and tags for {self._role} as too large: "
-                f"{message} (pass fewer or shorter session tags or a smaller session policy)",
-                code=code,
-                operation=operation,
-            )
-        if code == "RegionDisabledException":
-            return RegionDisabled(
-                f"STS is not activated in {self._signing_region()} for the account of "
-                f"{self._role}: {message} (the customer can activate it in the IAM account "
-                "settings, or use another region)",
-                code=code,
-                operation=operation,
-            )
-        return AWSError(
-            f"{operation} for {self._role} failed ({code}): {message}",
-            code=code,
+        return sts_error(
+            error,
+            request=self._request,
             operation=operation,
+            caller=_unknown if probe else self._aws.caller_arn,
+            signing_region=self._aws.signing_region,
+            duration=duration,
         )
 
-    def _causes(self, message: str, caller: str | None) -> tuple[str, ...]:
-        causes: list[str] = []
-        if "sts:TagSession" in message:
-            causes.append("session tags need sts:TagSession, which the trust policy does not allow")
-        if "sts:SetSourceIdentity" in message:
-            causes.append(
-                "a source identity needs sts:SetSourceIdentity, which the trust policy does "
-                "not allow"
-            )
-        if self._external_id is None:
-            causes.append(
-                "no external ID was sent, and the trust policy requires one (sts:ExternalId)"
-            )
-        else:
-            causes.append(
-                "the external ID is wrong, or missing from the trust policy's StringEquals "
-                "condition on sts:ExternalId (it is case-sensitive)"
-            )
-        who = f"the caller {caller}" if caller else "the caller"
-        causes.append(
-            f"the trust policy does not name {who} (its account or its role), or the "
-            "caller's own IAM policies do not allow sts:AssumeRole on the role"
+
+def _unknown() -> str | None:
+    """A verification probe does not look up who the caller is."""
+    return None
+
+
+def _chained_duration(request: AssumeRoleRequest, *, caller: str, strict: bool) -> int:
+    """The duration STS allows ``caller``: at most an hour when it is an assumed role.
+
+    Raises:
+        ~xaccess.errors.SessionDurationTooLong: Instead of lowering it, with ``strict``.
+    """
+    if ":assumed-role/" not in caller:
+        return request.duration
+    message = (
+        f"the base session is the assumed role {caller}: STS allows at most "
+        f"{limits.MAX_CHAINED_DURATION} s when role chaining, not {request.duration} s"
+    )
+    if strict:
+        raise SessionDurationTooLong(
+            f"cannot assume {request.role}: {message}",
+            code="ValidationError",
+            operation=_METHOD,
         )
-        causes.append(
-            f"the role {self._role} does not exist (STS answers AccessDenied for a missing "
-            "role too)"
-        )
-        causes.append(
-            "the role or its trust policy changed moments ago and has not propagated yet "
-            "(use wait_until_assumable() or propagation_grace=)"
-        )
-        return tuple(causes)
-
-    # -- AWS plumbing ----------------------------------------------------------------------
-
-    def _base(self) -> boto3.Session:
-        with self._setup:
-            if self._base_session is None:
-                self._base_session = boto3.Session()
-            return self._base_session
-
-    def _default_region(self, session: boto3.Session) -> str | None:
-        region: str | None = session.region_name
-        if region is None:
-            return None
-        return _validate_region(
-            region, field="base_session.region_name", partition=self._role.partition
-        )
-
-    def _region_name(self) -> str:
-        with self._setup:
-            if self._region is None:
-                region = None if self._use_global else self._default_region(self._base())
-                if region is None:
-                    if self._use_global:
-                        return _GLOBAL_SIGNING_REGION
-                    raise ValidationError(
-                        "region_name",
-                        "no region: pass region_name=, give the base session a region, or "
-                        "pass use_global_endpoint=True",
-                    )
-                self._region = region
-            return self._region
-
-    def _signing_region(self) -> str:
-        return _GLOBAL_SIGNING_REGION if self._use_global else self._region_name()
-
-    def _endpoint(self) -> str | None:
-        """The URL to call STS at, or ``None`` to let botocore's resolution stand."""
-        self._sts()
-        return self._resolved_endpoint
-
-    def _sts(self) -> STSClient:
-        with self._setup:
-            if self._sts_client is not None:
-                return self._sts_client
-            _redact.install()
-            region = self._signing_region()
-            session = self._base()
-            client = session.client("sts", region_name=region, endpoint_url=self._endpoint_url)
-            if self._endpoint_url is None:
-                suffix = _dns_suffix(self._role.partition)
-                wanted = _GLOBAL_STS_HOST if self._use_global else f"sts.{region}.{suffix}"
-                host = urlsplit(client.meta.endpoint_url).hostname
-                # Override botocore only where it picked the other kind of AWS STS endpoint
-                # (legacy global-endpoint configuration); a configured custom, FIPS or
-                # dual-stack endpoint stands.
-                if host != wanted and host in (_GLOBAL_STS_HOST, f"sts.{region}.{suffix}"):
-                    client = session.client(
-                        "sts", region_name=region, endpoint_url=f"https://{wanted}"
-                    )
-            self._resolved_endpoint = client.meta.endpoint_url
-            self._sts_client = client
-            return client
-
-    def _caller_arn(self) -> str | None:
-        """The base session's identity, from GetCallerIdentity (cached); ``None`` if unknown."""
-        with self._setup:
-            if self._caller is None:
-                try:
-                    self._caller = self._sts().get_caller_identity()["Arn"]
-                except Exception as error:  # noqa: BLE001 - best effort: never hide the real error
-                    _LOG.debug(
-                        "GetCallerIdentity for the base session failed: %s", type(error).__name__
-                    )
-                    return None
-            return self._caller
-
-
-def _describe(error: XAccessError) -> str:
-    code = getattr(error, "code", None)
-    first = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return f"{code}: {first}" if code else first
-
-
-def _denied_message(
-    role: RoleArn, caller: str | None, message: str, causes: tuple[str, ...]
-) -> str:
-    who = caller or "this caller"
-    lines = [f"STS denied {who} sts:AssumeRole on {role}"]
-    if message:
-        lines[0] += f": {message}"
-    lines.append("Likely causes, most likely first:")
-    lines.extend(f"  {number}. {cause}" for number, cause in enumerate(causes, start=1))
-    return "\n".join(lines)
+    warnings.warn(
+        f"{message}; using {limits.MAX_CHAINED_DURATION} s for {request.role} "
+        "(strict=True raises instead)",
+        RoleChainingWarning,
+        stacklevel=3,
+    )
+    return limits.MAX_CHAINED_DURATION

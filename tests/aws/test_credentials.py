@@ -1,40 +1,42 @@
-"""Tests for the refresh machinery behind AssumeRoleClient: windows, backoff, cache, redaction.
+"""Tests for xaccess.aws.credentials: refresh windows and the refreshing cache.
 
-These drive :class:`xaccess.aws._credentials.RefreshingCache` with a fake fetch function and a
+These drive :class:`xaccess.aws.credentials.RefreshingCache` with a fake fetch function and a
 fake clock, so the concurrency rules (who refreshes, who waits, who keeps the old value) are
 pinned without AWS.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import inspect
 import logging
+import os
 import random
+import signal
+import sys
 import threading
-from typing import Any
+import warnings
+from typing import Any, Final
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xaccess.aws import _redact
-from xaccess.aws._clock import Backoff, seconds, system_clock, system_sleep
-from xaccess.aws._credentials import Fetched, RefreshingCache, RefreshWindows, refresh_windows
+from tests.aws.sts_recorder import ROLE_ACCOUNT
+from tests.support import FakeClock
+from xaccess.aws import credentials
+from xaccess.aws._clock import Backoff
+from xaccess.aws.credentials import (
+    Fetched,
+    RefreshingCache,
+    RefreshWindows,
+    TemporaryCredentials,
+    refresh_windows,
+)
 from xaccess.errors import AWSError, ValidationError, XAccessError
 
-START = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
 MINUTE = dt.timedelta(minutes=1)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += dt.timedelta(seconds=seconds)
 
 
 class Source:
@@ -117,46 +119,6 @@ def test_credentials_are_used_for_at_least_half_their_lifetime(lifetime: int) ->
 
     assert dt.timedelta(seconds=lifetime) / 2 >= windows.advisory > windows.mandatory
     assert windows.mandatory > dt.timedelta(0)
-
-
-# --- backoff and durations ---------------------------------------------------------------------
-
-
-@given(st.integers(min_value=1, max_value=200), st.integers())
-def test_backoff_delay_is_between_half_and_all_of_the_capped_exponential(
-    attempt: int, seed: int
-) -> None:
-    """Attempt n waits between d/2 and d, d = min(60, 2**(n-1))."""
-    ceiling = min(60.0, 2.0 ** min(attempt - 1, 62))
-
-    delay = Backoff(rng=random.Random(seed)).delay(attempt)
-
-    assert ceiling / 2 <= delay <= ceiling
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"), [(3, 3.0), (2.5, 2.5), (dt.timedelta(minutes=1), 60.0), (0, 0.0)]
-)
-def test_seconds_accepts_numbers_and_timedeltas(value: object, expected: float) -> None:
-    """Durations may be given as int or float seconds or as a timedelta."""
-    assert expected == seconds(value, field="timeout")
-
-
-@pytest.mark.parametrize("value", [True, "1", None, float("inf"), -1, dt.timedelta(seconds=-1)])
-def test_seconds_refuses_other_values(value: object) -> None:
-    """bool, text, infinities and negative durations are refused, naming the field."""
-    with pytest.raises(ValidationError) as raised:
-        seconds(value, field="timeout")
-
-    assert "timeout" == raised.value.field
-
-
-def test_system_clock_and_sleep() -> None:
-    """The defaults: an aware UTC clock and time.sleep."""
-    before = dt.datetime.now(dt.UTC)
-    system_sleep(0)
-    assert before <= system_clock()
-    assert dt.UTC == system_clock().tzinfo
 
 
 # --- the cache ---------------------------------------------------------------------------------
@@ -342,7 +304,7 @@ def test_a_log_handler_may_ask_the_cache_while_a_failed_refresh_is_reported() ->
             seen.append(cache.get())
 
     handler = AskAgain(logging.WARNING)
-    logger = logging.getLogger("xaccess.assume")
+    logger = logging.getLogger("xaccess.aws.credentials")
     logger.addHandler(handler)
     source.fail = AWSError("boom", code="ServiceUnavailable", operation="AssumeRole")
     clock.advance(700)  # in the advisory window
@@ -399,63 +361,189 @@ def test_a_fetch_that_needs_the_cache_again_gets_the_still_valid_value() -> None
     assert [2] == results
 
 
-# --- redaction ---------------------------------------------------------------------------------
-
-SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN+/="
+# --- temporary credentials ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        (
-            f"b'<Credentials><SecretAccessKey>{SECRET}</SecretAccessKey>"
-            f"<SessionToken>{TOKEN}</SessionToken></Credentials>'"
-        ),
-        f'{{"SecretAccessKey": "{SECRET}", "sessionToken": "{TOKEN}"}}',
-        f"headers={{'X-Amz-Security-Token': b'{TOKEN}', 'X-Amz-Date': b'2030'}} {SECRET[:0]}",
-        f"host:sts.amazonaws.com\nx-amz-security-token:{TOKEN}\n\nhost;x-amz-security-token",
-        f"https://b.s3.amazonaws.com/k?X-Amz-Security-Token={TOKEN}&X-Amz-Signature=abc",
-        (  # cut off before the closing tag, as botocore quotes a response it cannot parse
-            f"invalid XML received:\nb'<SecretAccessKey>{SECRET}</SecretAccessKey>"
-            f"<SessionToken>{TOKEN}'"
-        ),
-    ],
-)
-def test_redact_masks_secrets_and_tokens(text: str) -> None:
-    """Secrets and tokens are masked in XML, JSON, header and query-string forms."""
-    cleaned = _redact.redact(text)
-
-    assert SECRET not in cleaned
-    assert TOKEN not in cleaned
-    assert _redact.MASK in cleaned
+def _response(expiration: object) -> Any:
+    return {
+        "Credentials": {
+            "AccessKeyId": "ASIAEXAMPLE",
+            "SecretAccessKey": "secret",
+            "SessionToken": "token",
+            "Expiration": expiration,
+        },
+        "AssumedRoleUser": {
+            "Arn": f"arn:aws:sts::{ROLE_ACCOUNT}:assumed-role/R/s",
+            "AssumedRoleId": "AROA:s",
+        },
+        "SourceIdentity": "alice",
+        "PackedPolicySize": 7,
+    }
 
 
-def test_redact_leaves_other_text_alone() -> None:
-    """Text without credentials is returned unchanged."""
-    text = "Response headers: {'x-amzn-RequestId': 'abc'}"
+def test_temporary_credentials_read_every_field_of_the_response() -> None:
+    """A naive Expiration is read as UTC; source identity and packed size are kept."""
+    credentials = TemporaryCredentials.from_response(_response(dt.datetime(2030, 1, 1, 12)))  # noqa: DTZ001
 
-    assert text == _redact.redact(text)
-
-
-def test_redacting_filter_rewrites_botocore_records(caplog: pytest.LogCaptureFixture) -> None:
-    """Once installed, botocore's DEBUG records reach handlers with the values masked."""
-    _redact.install()
-    _redact.install()  # idempotent
-    logger = logging.getLogger("botocore.parsers")
-
-    with caplog.at_level(logging.DEBUG, logger="botocore"):
-        logger.debug("Response body:\n%r", f"<SessionToken>{TOKEN}</SessionToken>".encode())
-        logger.debug("plain %s", "text")
-
-    assert 1 == sum(f is _redact._FILTER for f in logger.filters)
-    assert TOKEN not in caplog.text
-    assert "plain text" in caplog.text
+    assert dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC) == credentials.expiration
+    assert ("alice", 7) == (credentials.source_identity, credentials.packed_policy_size)
+    other_zone = dt.datetime(2030, 1, 1, 13, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert (
+        credentials.expiration
+        == TemporaryCredentials.from_response(_response(other_zone)).expiration
+    )
 
 
-def test_redacting_filter_passes_a_broken_record_on_untouched() -> None:
-    """A record whose message cannot be formatted is left for logging to report."""
-    record = logging.LogRecord("botocore.auth", logging.DEBUG, "f", 1, "%d", ("x",), None)
+def test_an_expiration_that_is_not_a_timestamp_is_an_aws_error() -> None:
+    """A malformed STS response is reported as such, not as a TypeError later."""
+    with pytest.raises(AWSError) as raised:
+        TemporaryCredentials.from_response(_response("tomorrow"))
 
-    assert _redact._FILTER.filter(record)
-    assert ("%d", ("x",)) == (record.msg, record.args)
+    assert "InvalidResponse" == raised.value.code
+
+
+# --- interrupts and forks ---------------------------------------------------------------------
+
+
+def _in_daemon(function: Any) -> tuple[threading.Thread, list[Any]]:
+    """Run ``function`` in a daemon thread (one that deadlocks cannot keep the run alive)."""
+    results: list[Any] = []
+
+    def run() -> None:
+        try:
+            results.append(function())
+        except Exception as error:  # noqa: BLE001 - handed to the test
+            results.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, results
+
+
+_SOURCE_LINES: Final = inspect.getsource(credentials).splitlines()
+
+
+class _InterruptAtLine:
+    """A tracer raising KeyboardInterrupt at the ``target``-th line run in the cache's module.
+
+    Lines of the fetch function (in this test module) are not counted: a fetch that raises is
+    a case of its own. Nor are ``with`` lines: CPython reports the lock's release there too,
+    and an exception raised before ``__exit__`` runs would leak the lock whatever the code
+    around it does. ``seen`` counts the lines run, so a test can try every one of them.
+    """
+
+    def __init__(self, target: int) -> None:
+        self.target = target
+        self.seen = 0
+
+    def __call__(self, frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename != credentials.__file__:
+            return None
+        if event == "line" and not _SOURCE_LINES[frame.f_lineno - 1].lstrip().startswith("with "):
+            self.seen += 1
+            if self.seen == self.target:
+                raise KeyboardInterrupt
+        return self
+
+    def run(self, function: Any) -> None:
+        sys.settrace(self)
+        try:
+            function()
+        finally:
+            sys.settrace(None)
+
+
+def _interrupted_refresh(target: int) -> tuple[RefreshingCache[int], Source, int]:
+    """A cache whose value has expired, refreshed once with an interrupt at line ``target``."""
+    clock = FakeClock()
+    source = Source(clock)
+    cache = cache_for(source)
+    cache.get()
+    clock.advance(950)  # expired: every caller must wait for a refresh
+    tracer = _InterruptAtLine(target)
+
+    def refresh() -> None:
+        with contextlib.suppress(KeyboardInterrupt):
+            tracer.run(cache.get)
+
+    thread, _ = _in_daemon(refresh)
+    thread.join(5)
+    assert not thread.is_alive(), f"the interrupted refresh hangs (line {target})"
+    return cache, source, tracer.seen
+
+
+def test_an_interrupt_anywhere_in_a_refresh_leaves_the_cache_usable() -> None:
+    """A KeyboardInterrupt at any line of a refresh never leaves the next caller waiting."""
+    _, _, lines = _interrupted_refresh(0)  # count the lines one refresh runs
+    assert lines > 10
+    for target in range(1, lines + 1):
+        cache, source, _ = _interrupted_refresh(target)
+        thread, results = _in_daemon(cache.get)
+        thread.join(5)
+
+        assert not thread.is_alive(), f"deadlock after an interrupt at line {target} of {lines}"
+        assert [source.calls] == results, f"interrupt at line {target}"
+
+
+def _in_child(function: Any) -> bool:
+    """Run ``function`` in a forked child; whether it returned within 10 seconds."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child, which coverage does not follow
+        # The forking thread itself asks: a new thread might reuse the fetching thread's ident.
+        signal.alarm(10)  # a deadlocked child is killed
+        try:
+            ok = bool(function())
+        except BaseException:  # noqa: BLE001 - the child reports by its exit status
+            ok = False
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_child_forked_during_a_refresh_fetches_its_own_value() -> None:
+    """A fork while another thread is inside the fetch does not leave the child waiting."""
+    clock = FakeClock()
+    source = Source(clock)
+    cache = cache_for(source)
+    cache.get()
+    clock.advance(950)  # expired
+    source.gate = threading.Event()
+    source.entered.clear()
+    fetching, _ = in_thread(cache.get)
+    assert source.entered.wait(10)
+    try:
+        child_ok = _in_child(lambda: _child_fetch(cache, source))
+    finally:
+        source.gate.set()
+        fetching.join(10)
+
+    assert child_ok
+
+
+def _child_fetch(cache: RefreshingCache[int], source: Source) -> int:
+    source.gate = None  # the child's own fetch does not wait for the parent's gate
+    return cache.get()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_child_forked_during_a_refresh_reuses_a_still_valid_value() -> None:
+    """In the mandatory window, a child forked mid-refresh gets a value instead of waiting."""
+    clock = FakeClock()
+    source = Source(clock)
+    cache = cache_for(source)
+    first = cache.get()
+    clock.advance(870)  # in the last minute: callers wait for a refresh in flight
+    source.gate = threading.Event()
+    source.entered.clear()
+    fetching, _ = in_thread(cache.get)
+    assert source.entered.wait(10)
+    try:
+        child_ok = _in_child(lambda: _child_fetch(cache, source) in (first, source.calls))
+    finally:
+        source.gate.set()
+        fetching.join(10)
+
+    assert child_ok

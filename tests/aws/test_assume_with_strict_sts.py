@@ -8,24 +8,21 @@ policy, the external ID, the role's existence and the duration rules as AWS does
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 import botocore.loaders
 import pytest
-import requests
 from moto import mock_aws
-from moto.server import ThreadedMotoServer
 
+from tests.support import FakeClock
 from xaccess.aws.assume import AssumeRoleClient, RoleChainingWarning
 from xaccess.errors import AssumeRoleDenied, ConfusedDeputyRisk, SessionDurationTooLong
 from xaccess.testing import StrictSTS, session_for, strict_sts
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
     import boto3
 
@@ -37,7 +34,6 @@ ROLE_NAME = "AcmeVendorAccess"
 ROLE = f"arn:aws:iam::{CUSTOMER}:role/{ROLE_NAME}"
 EXTERNAL_ID = "3f1c9e0a7b2d4c6e8f0a1b2c3d4e5f60718293a4"
 REGION = "eu-west-1"
-START = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
 
 REQUIRE_EXTERNAL_ID = {"StringEquals": {"sts:ExternalId": EXTERNAL_ID}}
 
@@ -53,35 +49,9 @@ def trust_policy(condition: dict[str, Any] | None, *, actions: tuple[str, ...] =
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = START
-        self.slept: list[float] = []
-        self.on_sleep: list[Any] = []
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += dt.timedelta(seconds=seconds)
-        if self.on_sleep:
-            self.on_sleep.pop(0)()
-
-
 @pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-
-
-@pytest.fixture
-def sts(aws_env: None) -> Iterator[StrictSTS]:
+def sts(fake_env: None) -> Iterator[StrictSTS]:
+    """moto in-process with the strict STS double switched on."""
     with mock_aws(), strict_sts() as strict:
         yield strict
 
@@ -286,18 +256,10 @@ def test_sessions_work_under_strict_sts(sts: StrictSTS) -> None:
 
 
 @pytest.fixture
-def server(aws_env: None) -> Iterator[str]:
-    moto_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto_server.start()
-    host, port = moto_server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    try:
-        with strict_sts():
-            yield url
-    finally:
-        # The server shares moto's state with this process: forget this test's roles.
-        requests.post(f"{url}/moto-api/reset", timeout=10)
-        moto_server.stop()
+def server(moto_endpoint: str) -> Iterator[str]:
+    """The shared moto server, emptied, with the strict STS double switched on."""
+    with strict_sts():
+        yield moto_endpoint
 
 
 @pytest.mark.parametrize(("condition", "ok"), [(REQUIRE_EXTERNAL_ID, True), (None, False)])

@@ -1,8 +1,9 @@
-"""Credential caching and refresh: lifetime-based windows, one fetch at a time, backoff.
+"""Temporary credentials and their refresh: lifetime-based windows, one fetch at a time, backoff.
 
-:class:`RefreshingCache` holds one value that expires (temporary credentials) and decides when to
-fetch a new one. :class:`ClientCredentials` lets botocore sign requests with it without applying
-its own refresh policy on top.
+:class:`TemporaryCredentials` is what ``sts:AssumeRole`` returns, with the secrets kept out of
+every ``repr``. :class:`RefreshingCache` holds one value that expires (temporary credentials)
+and decides when to fetch a new one. :class:`ClientCredentials` lets botocore sign requests with
+it without applying its own refresh policy on top.
 
 Timeline of one credential, measured on the injected clock from the moment the request for it
 was sent (``issued_at``) -- never from the server's ``Expiration``, so a skewed local clock cannot
@@ -18,30 +19,36 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import threading
-from typing import TYPE_CHECKING, Final, Generic, TypeVar
+import weakref
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 from botocore.credentials import ReadOnlyCredentials, RefreshableCredentials
 
-from xaccess.errors import ValidationError, XAccessError
+from xaccess.errors import AWSError, ValidationError, XAccessError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from mypy_boto3_sts.type_defs import AssumeRoleResponseTypeDef
+
     from xaccess.aws._clock import Backoff, Clock
-    from xaccess.aws.assume import TemporaryCredentials
 
 __all__ = [
     "MANDATORY_WINDOW",
     "ClientCredentials",
+    "CredentialProvider",
     "Fetched",
     "RefreshWindows",
     "RefreshingCache",
+    "TemporaryCredentials",
     "refresh_windows",
 ]
 
-_LOG: Final = logging.getLogger("xaccess.assume")
+_LOG: Final = logging.getLogger(__name__)
+_METHOD: Final = "AssumeRole"
 
 MANDATORY_WINDOW: Final = dt.timedelta(minutes=1)
 _SHORT_LIFETIME: Final = dt.timedelta(minutes=20)
@@ -49,6 +56,97 @@ _LONG_LIFETIME: Final = dt.timedelta(minutes=90)
 _SHORT_ADVISORY: Final = dt.timedelta(minutes=5)
 _MEDIUM_ADVISORY: Final = dt.timedelta(minutes=15)
 _LONG_ADVISORY: Final = dt.timedelta(minutes=60)
+
+
+def _aware_utc(value: object) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        raise AWSError(
+            f"STS returned an Expiration that is not a timestamp: {type(value).__name__}",
+            code="InvalidResponse",
+            operation=_METHOD,
+        )
+    if value.utcoffset() is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+@attrs.frozen(repr=False)
+class TemporaryCredentials:
+    """Credentials returned by ``sts:AssumeRole``.
+
+    The secret access key and the session token are never shown by ``repr`` or ``str``, which
+    give only the access key ID (not a secret: it appears in CloudTrail) and the expiry.
+
+    Attributes:
+        access_key_id: The access key ID (``ASIA...``).
+        secret_access_key: The secret access key.
+        session_token: The session token.
+        expiration: When STS says the credentials expire, timezone-aware, in UTC.
+        assumed_role_arn: The session's ARN,
+            ``arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION``.
+        assumed_role_id: The session's unique ID, ``AROA...:SESSION``.
+        source_identity: The source identity set on the session, if any.
+        packed_policy_size: How much of the packed size budget the session policy and tags use,
+            in percent, when STS reports it.
+
+    .. versionadded:: 0.1.0
+    """
+
+    access_key_id: str
+    secret_access_key: str = attrs.field(repr=False)
+    session_token: str = attrs.field(repr=False)
+    expiration: dt.datetime
+    assumed_role_arn: str
+    assumed_role_id: str
+    source_identity: str | None = None
+    packed_policy_size: int | None = None
+
+    @classmethod
+    def from_response(cls, response: AssumeRoleResponseTypeDef) -> TemporaryCredentials:
+        """Build from a boto3 ``assume_role`` response.
+
+        .. versionadded:: 0.1.0
+        """
+        credentials = response["Credentials"]
+        user = response["AssumedRoleUser"]
+        return cls(
+            access_key_id=credentials["AccessKeyId"],
+            secret_access_key=credentials["SecretAccessKey"],
+            session_token=credentials["SessionToken"],
+            expiration=_aware_utc(credentials["Expiration"]),
+            assumed_role_arn=user["Arn"],
+            assumed_role_id=user["AssumedRoleId"],
+            source_identity=response.get("SourceIdentity"),
+            packed_policy_size=response.get("PackedPolicySize"),
+        )
+
+    @property
+    def account_id(self) -> str:
+        """The account of the assumed role, from :attr:`assumed_role_arn`.
+
+        .. versionadded:: 0.1.0
+        """
+        return self.assumed_role_arn.split(":")[4]
+
+    def to_boto3_kwargs(self) -> dict[str, str]:
+        """Return ``aws_access_key_id``, ``aws_secret_access_key`` and ``aws_session_token``.
+
+        For ``boto3.Session(**credentials.to_boto3_kwargs())``; such a session does not refresh
+        itself, so prefer :meth:`AssumeRoleClient.session`.
+
+        .. versionadded:: 0.1.0
+        """
+        return {
+            "aws_access_key_id": self.access_key_id,
+            "aws_secret_access_key": self.secret_access_key,
+            "aws_session_token": self.session_token,
+        }
+
+    def __repr__(self) -> str:
+        expires = self.expiration.isoformat(timespec="seconds")
+        return f"TemporaryCredentials(access_key_id={self.access_key_id!r}, expiration={expires})"
+
+    __str__ = __repr__
 
 
 @attrs.frozen
@@ -109,6 +207,26 @@ class _Entry(Generic[T]):
         )
 
 
+@attrs.define
+class _Claim:
+    """Whether the calling thread has claimed the fetch; set before the cache records it."""
+
+    thread: int
+    held: bool = False
+
+
+_CACHES: Final[weakref.WeakSet[RefreshingCache[Any]]] = weakref.WeakSet()
+
+
+def _reset_caches_after_fork() -> None:
+    for cache in list(_CACHES):
+        cache._after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_caches_after_fork)
+
+
 class RefreshingCache(Generic[T]):
     """One expiring value, fetched on demand, refreshed ahead of expiry, one fetch at a time.
 
@@ -145,6 +263,7 @@ class RefreshingCache(Generic[T]):
         self._last_error: XAccessError | None = None
         self._failures = 0
         self._next_attempt: dt.datetime | None = None
+        _CACHES.add(self)
 
     def now(self) -> dt.datetime:
         """Read the clock, checking that it gives an aware datetime."""
@@ -154,23 +273,38 @@ class RefreshingCache(Generic[T]):
         return now
 
     def get(self) -> T:
-        """Return a valid value, fetching or refreshing as the windows say."""
+        """Return a valid value, fetching or refreshing as the windows say.
+
+        Whatever interrupts the caller that fetches (an error, ``KeyboardInterrupt``, any
+        :class:`BaseException`, at any point), the fetch it claimed is released: the next caller
+        fetches again instead of waiting for a fetch that will never end.
+        """
+        claim = _Claim(threading.get_ident())
+        try:
+            entry = self._serve(claim)
+            return self._refresh() if entry is None else entry.value
+        finally:
+            if claim.held:
+                self._release(claim.thread)
+
+    def _serve(self, claim: _Claim) -> _Entry[T] | None:
+        """Return the entry to serve, or claim the fetch and return ``None``."""
         with self._cond:
             while True:
                 now = self.now()
                 entry = self._entry
                 if entry is not None and now < entry.advisory_at:
-                    return entry.value
+                    return entry
                 valid = entry is not None and now < entry.deadline
                 urgent = not valid or (entry is not None and now >= entry.mandatory_at)
                 if self._fetching:
                     if entry is not None and not urgent:
-                        return entry.value
-                    if self._fetcher == threading.get_ident():
+                        return entry
+                    if self._fetcher == claim.thread:
                         # The fetch needs this very value (say the base session's credential
                         # provider calls back): waiting for ourselves would never end.
                         if entry is not None and valid:
-                            return entry.value
+                            return entry
                         raise XAccessError(
                             f"fetching credentials for {self._describe} needs its own "
                             "credentials: the base session's credentials must not come from "
@@ -184,12 +318,28 @@ class RefreshingCache(Generic[T]):
                     and self._next_attempt is not None
                     and now < self._next_attempt
                 ):
-                    return entry.value
+                    return entry
+                claim.held = True  # first: an interrupt after it still releases the fetch
+                self._fetcher = claim.thread
                 self._fetching = True
-                self._fetcher = threading.get_ident()
                 self._last_error = None
-                break
-        return self._refresh()
+                return None
+
+    def _release(self, thread: int) -> None:
+        """End the fetch ``thread`` claimed, if it is still in flight, and wake the waiters."""
+        with self._cond:
+            if self._fetcher == thread:
+                self._fetching = False
+                self._fetcher = None
+                self._generation += 1
+                self._cond.notify_all()
+
+    def _after_fork_in_child(self) -> None:
+        """Forget a fetch in flight in the parent: no thread of the child will finish it."""
+        self._cond = threading.Condition(threading.Lock())
+        self._fetching = False
+        self._fetcher = None
+        self._generation += 1
 
     def _wait_for_fetch(self) -> None:
         """Wait for the fetch in flight; raise its error if it failed and nothing is valid."""
@@ -202,17 +352,11 @@ class RefreshingCache(Generic[T]):
             raise error
 
     def _refresh(self) -> T:
+        """Fetch for the claim this thread holds; :meth:`get` releases it whatever happens."""
         try:
             fetched = self._fetch()
         except XAccessError as error:
             return self._failed(error)
-        except BaseException:
-            with self._cond:
-                self._fetching = False
-                self._fetcher = None
-                self._generation += 1
-                self._cond.notify_all()
-            raise
         self.put(fetched, _finish=True)
         return fetched.value
 
@@ -381,3 +525,18 @@ class ClientCredentials(RefreshableCredentials):
 
     def __repr__(self) -> str:
         return f"<ClientCredentials method={self.method!r} account_id={self._xaccess_account_id!r}>"
+
+
+class CredentialProvider:
+    """A botocore ``credential_provider`` component that always loads the same credentials.
+
+    Registered with :meth:`botocore.session.Session.register_component`, it makes a botocore
+    session sign with :class:`ClientCredentials` through botocore's public interface.
+    """
+
+    def __init__(self, credentials: ClientCredentials) -> None:
+        self._credentials = credentials
+
+    def load_credentials(self) -> ClientCredentials:
+        """Return the client's credentials (botocore asks once per session)."""
+        return self._credentials
