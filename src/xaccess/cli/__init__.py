@@ -1,11 +1,13 @@
-"""The ``xaccess`` command line.
+"""The ``xaccess`` command line: one module per verb, each with ``add_parser`` and ``run``.
 
-``xaccess demo`` walks through a third-party role end to end on an embedded moto:
-the customer builds a grant and creates the role, the vendor assumes it with the
-external ID and reads a bucket, callers without the right external ID are refused,
-the onboarding check passes, a careless role is flagged, and the roles are revoked.
-Importing this module never imports boto3; the demo loads the AWS layer (and moto)
-when it runs.
+``xaccess demo`` walks through a third-party role end to end on an embedded moto: the
+customer builds a grant and creates the role, the vendor assumes it with the external ID and
+reads a bucket, callers without the right external ID are refused, the onboarding check
+passes, a careless role is flagged, and the roles are revoked. ``xaccess audit`` finds the
+confused deputy in policies, templates, plans and live accounts.
+
+Importing this package never imports boto3: each verb loads what it needs when it runs. Bad
+usage and unreadable input end as one ``xaccess: error: ...`` line on stderr and exit status 2.
 
 .. versionadded:: 0.1.0
 """
@@ -13,14 +15,20 @@ when it runs.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from importlib.metadata import version
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
+
+from xaccess.errors import XAccessError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
 __all__ = ["main"]
+
+#: The verb modules, in the order ``--help`` lists them.
+VERBS: Final = ("xaccess.cli.audit",)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,7 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: The arguments after the program name; ``None`` reads ``sys.argv``.
 
     Returns:
-        ``0`` on success, ``2`` for a usage error.
+        The verb's status (``0`` on success, ``1`` where a verb found something), or ``2`` for
+        bad usage or unreadable input.
 
     .. versionadded:: 0.1.0
     """
@@ -39,8 +48,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits for --help, --version and usage errors
         return _exit_status(exc)
-    handler: Callable[[], int] = args.handler
-    return handler()
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except (XAccessError, OSError) as exc:
+        print(f"xaccess: error: {exc}", file=sys.stderr)
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
             "embedded moto with strict STS. Needs the 'demo' extra."
         ),
     )
-    demo.set_defaults(handler=_demo)
+    demo.set_defaults(run=_demo)
+    for name in VERBS:
+        importlib.import_module(name).add_parser(commands)
     return parser
 
 
@@ -68,7 +83,7 @@ def _exit_status(exc: SystemExit) -> int:
     return int(exc.code or 0)
 
 
-def _demo() -> int:
+def _demo(_args: argparse.Namespace) -> int:
     try:
         from xaccess import _demo  # noqa: PLC0415 - the AWS layer loads only for the demo
 

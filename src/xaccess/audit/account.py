@@ -1,0 +1,92 @@
+"""The roles of a live account, read through boto3.
+
+Roles are listed page by page (``ListRoles`` carries each trust policy); each role's inline
+policies and attached managed policies are then read with a bounded number of requests in
+flight. boto3 is imported only by the caller that builds the client, so this module is as light
+as the rest of :mod:`xaccess.audit`. A client made by ``boto3.client("iam")`` honours
+``AWS_ENDPOINT_URL`` (and ``AWS_ENDPOINT_URL_IAM``), so the same code audits a moto server.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from typing import TYPE_CHECKING, Any, Final
+
+from xaccess._validate import check_callable, check_int
+from xaccess.audit.sources import DeclaredRole
+from xaccess.audit.trust import to_document
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from mypy_boto3_iam import IAMClient
+
+    from xaccess.policy import PolicyDocument
+
+__all__ = ["DEFAULT_CONCURRENCY", "read_account"]
+
+#: Requests in flight at once while reading role policies: IAM throttles bursts per account.
+DEFAULT_CONCURRENCY: Final = 8
+
+
+def _inline_policies(iam: IAMClient, role_name: str) -> list[PolicyDocument]:
+    documents: list[PolicyDocument] = []
+    for page in iam.get_paginator("list_role_policies").paginate(RoleName=role_name):
+        for policy_name in page["PolicyNames"]:
+            answer = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)
+            documents.append(to_document(answer["PolicyDocument"]))
+    return documents
+
+
+def _attached(iam: IAMClient, role_name: str) -> list[str]:
+    pages = iam.get_paginator("list_attached_role_policies").paginate(RoleName=role_name)
+    return [p["PolicyArn"] for page in pages for p in page["AttachedPolicies"]]
+
+
+def _read_role(iam: IAMClient, role: Any, source: str) -> DeclaredRole:  # noqa: ANN401
+    name = role["RoleName"]
+    return DeclaredRole(
+        name,
+        source,
+        trust_policy=to_document(role["AssumeRolePolicyDocument"]),
+        permissions=_inline_policies(iam, name),
+        managed_policy_arns=_attached(iam, name),
+        role_arn=role["Arn"],
+    )
+
+
+def read_account(
+    iam: IAMClient,
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[DeclaredRole, ...]:
+    """Every role of the account ``iam`` reaches, with its policies, in ``ListRoles`` order.
+
+    Args:
+        iam: A boto3 IAM client.
+        concurrency: How many roles are read at once (1 to 64).
+        progress: Called as ``progress(done, total)`` after each role is read.
+
+    Raises:
+        ValidationError: ``concurrency`` is out of range or ``progress`` is not callable.
+        botocore.exceptions.ClientError: IAM refused a request.
+
+    .. versionadded:: 0.1.0
+    """
+    check_int(concurrency, "concurrency", low=1, high=64)
+    if progress is not None:
+        check_callable(progress, "progress")
+    listed = [r for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"]]
+    account = listed[0]["Arn"].split(":")[4] if listed else "unknown"
+    source = f"account:{account}"
+    out: list[DeclaredRole | None] = [None] * len(listed)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=concurrency) as pool:
+        futures = {pool.submit(_read_role, iam, role, source): i for i, role in enumerate(listed)}
+        for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
+            out[futures[future]] = future.result()
+            if progress is not None:
+                progress(done, len(listed))
+    return tuple(r for r in out if r is not None)

@@ -1,0 +1,260 @@
+"""Where roles come from: files of every common shape, each turned into the roles it declares.
+
+:func:`read_file` (and :func:`read_text`) recognise, by content:
+
+- an IAM policy document (a trust policy when a statement has a principal, else a permission
+  policy);
+- ``aws iam get-role`` and ``aws iam list-roles`` output, and ``aws iam
+  get-account-authorization-details`` output (roles with their inline and attached policies);
+- a CloudFormation template, JSON or YAML with the short-form tags
+  (:mod:`xaccess.audit.cloudformation`), with line numbers;
+- a Terraform plan (``terraform show -json``): ``aws_iam_role`` with ``assume_role_policy``,
+  ``inline_policy`` and ``managed_policy_arns``, plus ``aws_iam_role_policy`` and
+  ``aws_iam_role_policy_attachment`` resources naming the role.
+
+Roles of a live account come from :mod:`xaccess.audit.account`.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from xaccess._validate import load_json
+from xaccess.audit.permissions import audit_permissions
+from xaccess.audit.trust import audit_trust_policy, to_document
+from xaccess.errors import ValidationError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from xaccess.audit.rules import AuditReport, Finding
+    from xaccess.policy import PolicyDocument
+
+__all__ = ["DeclaredRole", "read_file", "read_text"]
+
+_YAML_SUFFIXES: Final = (".yaml", ".yml", ".template")
+
+
+def _documents(value: Iterable[PolicyDocument]) -> tuple[PolicyDocument, ...]:
+    return tuple(value)
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _lines(value: Iterable[int | None]) -> tuple[int | None, ...]:
+    return tuple(value)
+
+
+def _nested_lines(value: Iterable[Iterable[int | None]]) -> tuple[tuple[int | None, ...], ...]:
+    return tuple(tuple(v) for v in value)
+
+
+@attrs.frozen
+class DeclaredRole:
+    """One role as a source declares it.
+
+    Attributes:
+        name: The role's name in its source: a CloudFormation logical ID, a Terraform address,
+            a role name, or the file name for a bare policy.
+        source: Where it came from: a file path, or ``account:ID`` for a live account.
+        trust_policy: Its trust policy, or ``None`` when the source does not give one.
+        permissions: Its identity policies (inline and customer managed), as documents.
+        managed_policy_arns: ARNs of the managed policies attached to it.
+        role_arn: Its ARN, when the source knows it.
+        line: The line that declares it in ``source`` (from 1), when known.
+        trust_lines: The line of each trust-policy statement, when known.
+        permission_lines: For each permission document, the line of each statement.
+
+    .. versionadded:: 0.1.0
+    """
+
+    name: str
+    source: str
+    trust_policy: PolicyDocument | None = None
+    permissions: tuple[PolicyDocument, ...] = attrs.field(default=(), converter=_documents)
+    managed_policy_arns: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    role_arn: str | None = None
+    line: int | None = None
+    trust_lines: tuple[int | None, ...] = attrs.field(default=(), converter=_lines)
+    permission_lines: tuple[tuple[int | None, ...], ...] = attrs.field(
+        default=(), converter=_nested_lines
+    )
+
+    def audit(self, *, role_arn: str | None = None) -> AuditReport:
+        """Audit this role's trust policy and permissions together.
+
+        Args:
+            role_arn: The ARN to judge self-assumption by when the source does not know it.
+        """
+        arn = self.role_arn or role_arn
+        report = audit_permissions(self.permissions, managed_policy_arns=self.managed_policy_arns)
+        if self.trust_policy is not None:
+            report = audit_trust_policy(self.trust_policy, role_arn=arn) + report
+        return report
+
+    def line_of(self, finding: Finding) -> int | None:
+        """The source line a finding points at: its statement's, else the role's."""
+        if finding.statement is not None:
+            lines = (
+                self.trust_lines
+                if finding.policy is None
+                else (self.permission_lines[finding.policy : finding.policy + 1] or ((),))[0]
+            )
+            if finding.statement < len(lines) and lines[finding.statement] is not None:
+                return lines[finding.statement]
+        return self.line
+
+
+def read_file(path: str | Path) -> tuple[DeclaredRole, ...]:
+    """Read the roles a file declares.
+
+    Raises:
+        OSError: The file cannot be read.
+        ValidationError: The file is not one of the recognised shapes, or a policy in it is
+            not a legal IAM policy (the error names the file and the place).
+
+    .. versionadded:: 0.1.0
+    """
+    target = Path(path)
+    data = target.read_bytes()
+    yaml = target.suffix.lower() in _YAML_SUFFIXES
+    return read_text(data, source=str(path), yaml=yaml)
+
+
+def read_text(text: str | bytes, *, source: str, yaml: bool = False) -> tuple[DeclaredRole, ...]:
+    """Read the roles in ``text``; ``yaml`` for a YAML CloudFormation template.
+
+    Raises:
+        ValidationError: As :func:`read_file`.
+
+    .. versionadded:: 0.1.0
+    """
+    from xaccess.audit import cloudformation  # noqa: PLC0415 - a cycle otherwise
+
+    if yaml:
+        return cloudformation.read_template(text, source=source, yaml=True)
+    data = load_json(text, field=source)
+    if not isinstance(data, dict):
+        raise ValidationError(source, "must hold a JSON object")
+    try:
+        if "Resources" in data or "AWSTemplateFormatVersion" in data:
+            return cloudformation.read_template(text, source=source, yaml=False)
+        if "planned_values" in data or "resource_changes" in data:
+            return tuple(_plan_roles(data, source))
+        if any(key in data for key in ("Role", "Roles", "RoleDetailList")):
+            return tuple(_cli_roles(data, source))
+        if "Statement" in data:
+            return (_policy_role(data, source),)
+    except ValidationError as exc:
+        raise ValidationError(f"{source}: {exc.field}", exc.rule) from None
+    raise ValidationError(
+        source,
+        "is not a policy, aws iam get-role output, CloudFormation template or Terraform plan",
+    )
+
+
+def _policy_role(data: dict[str, Any], source: str) -> DeclaredRole:
+    document = to_document(data)
+    name = Path(source).stem or source
+    if any(s.has_principal for s in document):
+        return DeclaredRole(name, source, trust_policy=document)
+    return DeclaredRole(name, source, permissions=(document,))
+
+
+def _decoded(value: object, where: str) -> PolicyDocument:
+    """A policy as the IAM API returns it: a dict, JSON text or URL-encoded JSON text."""
+    if isinstance(value, str):
+        text = urllib.parse.unquote(value) if value.lstrip().startswith("%7B") else value
+        return to_document(load_json(text, field=where))
+    if isinstance(value, dict):
+        return to_document(value)
+    raise ValidationError(where, "must be a policy document")
+
+
+def _cli_roles(data: dict[str, Any], source: str) -> Iterator[DeclaredRole]:
+    entries = data.get("Roles") or data.get("RoleDetailList") or [data.get("Role")]
+    if not isinstance(entries, list):
+        raise ValidationError("Roles", "must be a list")
+    for i, role in enumerate(entries):
+        if not isinstance(role, dict) or "AssumeRolePolicyDocument" not in role:
+            raise ValidationError(f"Roles[{i}]", "must be a role with AssumeRolePolicyDocument")
+        inline = [
+            _decoded(p.get("PolicyDocument"), f"Roles[{i}].RolePolicyList")
+            for p in role.get("RolePolicyList", [])
+        ]
+        attached = [p.get("PolicyArn", "") for p in role.get("AttachedManagedPolicies", [])]
+        yield DeclaredRole(
+            str(role.get("RoleName", f"Roles[{i}]")),
+            source,
+            trust_policy=_decoded(role["AssumeRolePolicyDocument"], f"Roles[{i}]"),
+            permissions=inline,
+            managed_policy_arns=attached,
+            role_arn=role.get("Arn"),
+        )
+
+
+def _modules(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield module
+    for child in module.get("child_modules", []):
+        yield from _modules(child)
+
+
+def _plan_resources(data: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``(address, type, values)`` of every planned resource."""
+    root = data.get("planned_values", {}).get("root_module")
+    if isinstance(root, dict):
+        for module in _modules(root):
+            for resource in module.get("resources", []):
+                yield resource["address"], resource["type"], resource.get("values") or {}
+        return
+    for change in data.get("resource_changes", []):
+        after = change.get("change", {}).get("after")
+        if isinstance(after, dict):
+            yield change["address"], change["type"], after
+
+
+def _policy_text(value: object, where: str) -> PolicyDocument | None:
+    if value is None or value == "":
+        return None  # known only after apply
+    return _decoded(value, where)
+
+
+def _plan_roles(data: dict[str, Any], source: str) -> Iterator[DeclaredRole]:
+    roles: dict[str, dict[str, Any]] = {}
+    extra: dict[str, list[PolicyDocument]] = {}
+    attached: dict[str, list[str]] = {}
+    for address, kind, values in _plan_resources(data):
+        if kind == "aws_iam_role":
+            roles[address] = values
+        elif kind == "aws_iam_role_policy" and values.get("role"):
+            document = _policy_text(values.get("policy"), f"{address}.policy")
+            if document is not None:
+                extra.setdefault(str(values["role"]), []).append(document)
+        elif kind == "aws_iam_role_policy_attachment" and values.get("role"):
+            attached.setdefault(str(values["role"]), []).append(str(values.get("policy_arn")))
+    for address, values in roles.items():
+        name = str(values.get("name") or "")
+        inline = [
+            document
+            for j, p in enumerate(values.get("inline_policy") or [])
+            if (document := _policy_text(p.get("policy"), f"{address}.inline_policy[{j}]"))
+        ]
+        yield DeclaredRole(
+            address,
+            source,
+            trust_policy=_policy_text(values.get("assume_role_policy"), address),
+            permissions=[*inline, *extra.get(name, [])],
+            managed_policy_arns=[
+                *(values.get("managed_policy_arns") or []),
+                *attached.get(name, []),
+            ],
+            role_arn=values.get("arn") or None,
+        )
