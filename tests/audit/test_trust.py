@@ -19,6 +19,7 @@ from tests.audit.vendor_policies import (
 from xaccess import PolicyDocument, Request, ThirdPartyGrant, ValidationError, evaluate
 from xaccess.audit import Severity, audit_trust_policy
 from xaccess.audit.trust import UNRESOLVED_PREFIX
+from xaccess.testing import session_for
 
 if TYPE_CHECKING:
     from xaccess.audit import Finding
@@ -102,10 +103,7 @@ HIGH_VARIANTS: list[tuple[str, list[dict[str, Any]]]] = [
 
 
 def _without_empty_conditions(statements: list[dict[str, Any]]) -> dict[str, Any]:
-    cleaned = []
-    for statement in statements:
-        statement = {k: v for k, v in statement.items() if v not in ({}, None)}
-        cleaned.append(statement)
+    cleaned = [{k: v for k, v in s.items() if v not in ({}, None)} for s in statements]
     return {"Version": "2012-10-17", "Statement": cleaned}
 
 
@@ -356,8 +354,6 @@ def test_every_witness_assumes_the_role_under_strict_sts(
     name: str, policy: dict[str, Any], strict_sts: Any
 ) -> None:
     """Each high witness, sent to moto as AssumeRole with strict STS, is let in."""
-    from xaccess.testing import session_for
-
     witnesses = [f.witness for f in audit_trust_policy(policy).at_least("high") if f.witness]
     # Principals first: a trust policy names a user or role only if it existed before.
     callers = [session_for(w.principal).client("sts") for w in witnesses]
@@ -367,11 +363,13 @@ def test_every_witness_assumes_the_role_under_strict_sts(
         RoleName=role_arn.rsplit("/", 1)[1], AssumeRolePolicyDocument=json.dumps(policy)
     )
     for witness, caller in zip(witnesses, callers, strict=True):
-        extra = {}
-        if "sts:ExternalId" in witness.context:
-            extra["ExternalId"] = str(witness.context["sts:ExternalId"])
-
-        answer = caller.assume_role(RoleArn=role_arn, RoleSessionName="audit-witness", **extra)
+        sent = witness.context.get("sts:ExternalId")
+        if sent is None:
+            answer = caller.assume_role(RoleArn=role_arn, RoleSessionName="audit-witness")
+        else:
+            answer = caller.assume_role(
+                RoleArn=role_arn, RoleSessionName="audit-witness", ExternalId=str(sent)
+            )
 
         assert answer["AssumedRoleUser"]["Arn"].endswith("/audit-witness"), name
     assert strict_sts.denied == ()

@@ -12,9 +12,7 @@ DATADOG_ACCOUNT: Final = "arn:aws:iam::464622532012:root"
 # A 32-hex-digit external ID as Datadog generates them (this one is published in a public gist).
 DATADOG_EXTERNAL_ID: Final = "19966f6420ea46dca3a24d6b661980f1"
 BITMOVIN_USER: Final = "arn:aws:iam::630681592166:user/bitmovinCustomerS3Access"
-GITHUB_OIDC: Final = (
-    "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
-)
+GITHUB_OIDC: Final = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
 
 
 def trust(statement: dict[str, Any]) -> dict[str, Any]:
@@ -136,7 +134,9 @@ TRUST_CASES: Final[list[tuple[str, dict[str, Any], tuple[str, ...], bool]]] = [
         _github(
             {
                 "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
-                "StringLike": {"token.actions.githubusercontent.com:sub": "repo:octo-org/octo-repo:*"},
+                "StringLike": {
+                    "token.actions.githubusercontent.com:sub": "repo:octo-org/octo-repo:*"
+                },
             }
         ),
         (),
@@ -169,7 +169,9 @@ TRUST_CASES: Final[list[tuple[str, dict[str, Any], tuple[str, ...], bool]]] = [
 ]
 
 #: Datadog's integration policy as published in a gist, with its unknown action.
-DATADOG_PERMISSIONS_PAGE: Final = "https://gist.github.com/mcalhoun/bb60671b2a0112e250ef1129cca81640"
+DATADOG_PERMISSIONS_PAGE: Final = (
+    "https://gist.github.com/mcalhoun/bb60671b2a0112e250ef1129cca81640"
+)
 DATADOG_PERMISSIONS: Final = {
     "Version": "2012-10-17",
     "Statement": [

@@ -102,6 +102,7 @@ def _convert(node: Any, path: _Path, lines: dict[_Path, int], source: str) -> ob
                     f"{source}:{key_node.start_mark.line + 1}", f"repeats {key!r}"
                 )
             mapping[key] = _convert(item, (*path, key), lines, source)
+            lines[(*path, key)] = key_node.start_mark.line + 1  # the key's line names it best
     elif isinstance(node, yaml.SequenceNode):
         value = [_convert(item, (*path, i), lines, source) for i, item in enumerate(node.value)]
     else:

@@ -63,10 +63,13 @@ def _service_actions(service: str) -> dict[str, tuple[str, str]]:
 
 
 def _strongest(levels: str) -> str:
-    """The most powerful of the levels the data lists (``"Permissions management, Write"``)."""
-    given = {level.strip() for level in levels.split(",")}
-    known = [level for level in ACCESS_LEVELS if level in given]
-    return known[-1] if known else levels
+    """One level from the data's list: ``"Tagging, Write"`` is Tagging, and so on.
+
+    The data lists Write beside the more specific level of an action that also writes.
+    """
+    given = [level.strip() for level in levels.split(",")]
+    specific = [level for level in given if level != "Write"]
+    return (specific or given)[0]
 
 
 def _split(action: str) -> tuple[str, str]:
