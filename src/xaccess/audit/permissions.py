@@ -12,6 +12,7 @@ locate the finding. Unknown actions are looked up in the IAM action catalog
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -86,6 +87,12 @@ BROAD_MANAGED_POLICIES: Final = frozenset(
 )
 
 
+@functools.cache
+def _probe(action: str, resource: str) -> Request:
+    """The probe request for one action (built once: probes are the same for every audit)."""
+    return Request(principal=_PROBE_CALLER, action=action, resource=resource)
+
+
 def _allowed(
     documents: list[PolicyDocument],
     action: str,
@@ -93,7 +100,7 @@ def _allowed(
     *,
     resource_policy: PolicyDocument | None = None,
 ) -> tuple[Request, Decision] | None:
-    request = Request(principal=_PROBE_CALLER, action=action, resource=resource)
+    request = _probe(action, resource)
     decision = evaluate(request, identity_policies=documents, resource_policy=resource_policy)
     return (request, decision) if decision.allowed else None
 
@@ -183,7 +190,7 @@ def _unknown_actions(
                 fix = attrs.evolve(statement, not_actions=replaced)
         yield Finding.of(
             "XA205",
-            f"{action!r} is not in the IAM action catalog ({catalog.catalog_version()}){hint}",
+            f"{action!r} is not in the IAM action catalog{hint}",
             policy=policy,
             statement=index,
             fix=fix,

