@@ -138,9 +138,10 @@ def test_get_role_output_knows_the_role_arn() -> None:
         }
     }
 
-    (role,) = read_text(json.dumps(output), source="get-role.json")
+    (role,) = read_text(json.dumps(output, indent=2), source="get-role.json")
 
     assert ("XA143",) == role.audit().codes()
+    assert (2, (8,)) == (role.line, role.trust_lines)
 
 
 def test_url_encoded_policies_from_the_api_are_decoded() -> None:
@@ -175,6 +176,7 @@ def test_a_bare_policy_file_is_a_trust_or_a_permission_policy(tmp_path: Path) ->
     (permitting,) = read_file(tmp_path / "perms.json")
 
     assert ("trust", None) == (trusting.name, trusting.role_arn)
+    assert (1, (1,)) == (trusting.line, trusting.trust_lines)  # all on one line
     assert trusting.trust_policy is not None
     assert permitting.trust_policy is None
     assert 1 == len(permitting.permissions)

@@ -75,7 +75,7 @@ def test_an_open_policy_exits_one_with_the_fix(
     assert 1 == main(["audit", path])
 
     out = capsys.readouterr().out
-    assert f"{path}: open statement 0: high XA101 No external ID required" in out
+    assert f"{path}:4: open statement 0: high XA101 No external ID required" in out
     assert '"sts:ExternalId": "<EXTERNAL-ID>"' in out
 
 

@@ -111,8 +111,9 @@ def negated(base: str) -> bool:
 
 
 def fill(pattern: str) -> str:
-    """A concrete value that the wildcard pattern matches."""
-    return pattern.replace("*", "x").replace("?", "x")
+    """A concrete value that the wildcard pattern matches (at least two characters per ``*``,
+    as STS wants two or more in a session name or source identity)."""
+    return pattern.replace("*", "xx").replace("?", "x")
 
 
 def satisfying(condition: Condition) -> ContextValue | None:

@@ -31,7 +31,7 @@ from xaccess.errors import ValidationError
 if TYPE_CHECKING:
     from xaccess.policy import PolicyDocument
 
-__all__ = ["OWN_ACCOUNT", "read_template"]
+__all__ = ["OWN_ACCOUNT", "json_lines", "read_template", "statement_lines"]
 
 #: The stand-in for ``AWS::AccountId``: the account the stack (and so the role) is in.
 OWN_ACCOUNT: Final = "000000000000"
@@ -237,7 +237,23 @@ def _document(value: object, where: str) -> PolicyDocument:
         raise ValidationError(f"{where}.{exc.field}", exc.rule) from None
 
 
-def _statement_lines(lines: dict[_Path, int], path: _Path, document: object) -> list[int | None]:
+def json_lines(text: str | bytes) -> dict[_Path, int]:
+    """The line of every element of a JSON text, by path; empty without PyYAML.
+
+    .. versionadded:: 0.1.0
+    """
+    try:
+        _, lines = _yaml_tree(text, "json")
+    except ValidationError:
+        return {}  # no PyYAML, or JSON PyYAML cannot read: findings point at the file only
+    return lines
+
+
+def statement_lines(lines: dict[_Path, int], path: _Path, document: object) -> list[int | None]:
+    """The line of each statement of the policy at ``path``.
+
+    .. versionadded:: 0.1.0
+    """
     statements = document.get("Statement") if isinstance(document, dict) else None
     if isinstance(statements, list):
         return [lines.get((*path, "Statement", i)) for i in range(len(statements))]
@@ -258,10 +274,7 @@ def read_template(text: str | bytes, *, source: str, yaml: bool) -> tuple[Declar
         template, lines = _yaml_tree(text, source)
     else:
         template = load_json(text, field=source)
-        try:
-            _, lines = _yaml_tree(text, source)
-        except ValidationError:
-            lines = {}  # no PyYAML, or JSON PyYAML cannot read: findings point at the file only
+        lines = json_lines(text)
     resources = template.get("Resources") if isinstance(template, dict) else None
     if not isinstance(resources, dict):
         raise ValidationError(source, "is not a CloudFormation template: no Resources")
@@ -296,10 +309,10 @@ def _role(
         path = (*base, "Policies", i, "PolicyDocument")
         raw = policy["PolicyDocument"]
         documents.append(_document(raw, f"{where}.Policies[{i}]"))
-        permission_lines.append(_statement_lines(lines, path, raw))
-    for document, statement_lines in extra:
+        permission_lines.append(statement_lines(lines, path, raw))
+    for document, extra_lines in extra:
         documents.append(document)
-        permission_lines.append(statement_lines)
+        permission_lines.append(extra_lines)
     managed = _resolve(properties.get("ManagedPolicyArns") or [])
     name = _resolve(properties.get("RoleName", logical_id))
     return DeclaredRole(
@@ -310,7 +323,7 @@ def _role(
         managed_policy_arns=[str(m) for m in managed] if isinstance(managed, list) else [],
         role_arn=f"arn:aws:iam::{OWN_ACCOUNT}:role/{_safe_role_name(name, logical_id)}",
         line=lines.get(("Resources", logical_id)),
-        trust_lines=_statement_lines(lines, (*base, "AssumeRolePolicyDocument"), trust),
+        trust_lines=statement_lines(lines, (*base, "AssumeRolePolicyDocument"), trust),
         permission_lines=permission_lines,
     )
 
@@ -337,6 +350,6 @@ def _attached_policies(
         document = _document(raw, f"{source}: Resources.{logical_id}.PolicyDocument")
         for role in properties.get("Roles") or []:
             if isinstance(role, dict) and "Ref" in role:
-                entry = (document, _statement_lines(lines, path, raw))
+                entry = (document, statement_lines(lines, path, raw))
                 out.setdefault(str(role["Ref"]), []).append(entry)
     return out

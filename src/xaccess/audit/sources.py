@@ -150,9 +150,9 @@ def read_text(text: str | bytes, *, source: str, yaml: bool = False) -> tuple[De
         if "planned_values" in data or "resource_changes" in data:
             return tuple(_plan_roles(data, source))
         if any(key in data for key in ("Role", "Roles", "RoleDetailList")):
-            return tuple(_cli_roles(data, source))
+            return tuple(_cli_roles(data, source, cloudformation.json_lines(text)))
         if "Statement" in data:
-            return (_policy_role(data, source),)
+            return (_policy_role(data, source, cloudformation.json_lines(text)),)
     except ValidationError as exc:
         raise ValidationError(f"{source}: {exc.field}", exc.rule) from None
     raise ValidationError(
@@ -161,12 +161,15 @@ def read_text(text: str | bytes, *, source: str, yaml: bool = False) -> tuple[De
     )
 
 
-def _policy_role(data: dict[str, Any], source: str) -> DeclaredRole:
+def _policy_role(data: dict[str, Any], source: str, lines: dict[Any, int]) -> DeclaredRole:
+    from xaccess.audit.cloudformation import statement_lines  # noqa: PLC0415 - a cycle otherwise
+
     document = to_document(data)
     name = Path(source).stem or source
+    where = statement_lines(lines, (), data)
     if any(s.has_principal for s in document):
-        return DeclaredRole(name, source, trust_policy=document)
-    return DeclaredRole(name, source, permissions=(document,))
+        return DeclaredRole(name, source, trust_policy=document, trust_lines=where, line=1)
+    return DeclaredRole(name, source, permissions=(document,), permission_lines=(where,), line=1)
 
 
 def _decoded(value: object, where: str) -> PolicyDocument:
@@ -179,7 +182,10 @@ def _decoded(value: object, where: str) -> PolicyDocument:
     raise ValidationError(where, "must be a policy document")
 
 
-def _cli_roles(data: dict[str, Any], source: str) -> Iterator[DeclaredRole]:
+def _cli_roles(data: dict[str, Any], source: str, lines: dict[Any, int]) -> Iterator[DeclaredRole]:
+    from xaccess.audit.cloudformation import statement_lines  # noqa: PLC0415 - a cycle otherwise
+
+    key = next((k for k in ("Roles", "RoleDetailList") if k in data), "Role")
     entries = data.get("Roles") or data.get("RoleDetailList") or [data.get("Role")]
     if not isinstance(entries, list):
         raise ValidationError("Roles", "must be a list")
@@ -198,6 +204,14 @@ def _cli_roles(data: dict[str, Any], source: str) -> Iterator[DeclaredRole]:
             permissions=inline,
             managed_policy_arns=attached,
             role_arn=role.get("Arn"),
+            line=lines.get((key,) if key == "Role" else (key, i)),
+            trust_lines=statement_lines(
+                lines,
+                (key, "AssumeRolePolicyDocument")
+                if key == "Role"
+                else (key, i, "AssumeRolePolicyDocument"),
+                role["AssumeRolePolicyDocument"],
+            ),
         )
 
 
