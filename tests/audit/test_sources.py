@@ -241,3 +241,36 @@ def test_line_of_falls_back_to_the_role_line() -> None:
     (finding,) = role.audit().findings
 
     assert 4 == role.line_of(finding)
+
+
+def test_deleted_principals_in_stored_policies_are_left_out() -> None:
+    """IAM shows a deleted principal as its unique ID: it names nobody, so it is dropped."""
+    output = {
+        "Role": {
+            "RoleName": "Vendor",
+            "Arn": "arn:aws:iam::444455556666:role/Vendor",
+            "AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": ["AROAEXAMPLEID1234567", DATADOG_ACCOUNT]},
+                        "Action": "sts:AssumeRole",
+                    },
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "AIDAEXAMPLEID7654321"},
+                        "Action": "sts:AssumeRole",
+                    },
+                ],
+            },
+        }
+    }
+
+    (role,) = read_text(json.dumps(output), source="get-role.json")
+
+    assert role.trust_policy is not None
+    (statement,) = role.trust_policy.statements
+    assert statement.principal is not None
+    assert (DATADOG_ACCOUNT,) == statement.principal.aws
+    assert ("XA101",) == role.audit().codes()

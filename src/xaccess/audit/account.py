@@ -15,8 +15,7 @@ import concurrent.futures
 from typing import TYPE_CHECKING, Any, Final
 
 from xaccess._validate import check_callable, check_int
-from xaccess.audit.sources import DeclaredRole
-from xaccess.audit.trust import to_document
+from xaccess.audit.sources import DeclaredRole, stored_policy
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,7 +35,7 @@ def _inline_policies(iam: IAMClient, role_name: str) -> list[PolicyDocument]:
     for page in iam.get_paginator("list_role_policies").paginate(RoleName=role_name):
         for policy_name in page["PolicyNames"]:
             answer = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)
-            documents.append(to_document(answer["PolicyDocument"]))
+            documents.append(stored_policy(answer["PolicyDocument"], f"{role_name}.{policy_name}"))
     return documents
 
 
@@ -50,7 +49,7 @@ def _read_role(iam: IAMClient, role: Any, source: str) -> DeclaredRole:  # noqa:
     return DeclaredRole(
         name,
         source,
-        trust_policy=to_document(role["AssumeRolePolicyDocument"]),
+        trust_policy=stored_policy(role["AssumeRolePolicyDocument"], name),
         permissions=_inline_policies(iam, name),
         managed_policy_arns=_attached(iam, name),
         role_arn=role["Arn"],

@@ -19,6 +19,7 @@ Roles of a live account come from :mod:`xaccess.audit.account`.
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -36,9 +37,11 @@ if TYPE_CHECKING:
     from xaccess.audit.rules import AuditReport, Finding
     from xaccess.policy import PolicyDocument
 
-__all__ = ["DeclaredRole", "read_file", "read_text"]
+__all__ = ["DeclaredRole", "read_file", "read_text", "stored_policy"]
 
 _YAML_SUFFIXES: Final = (".yaml", ".yml", ".template")
+# The unique ID IAM shows in place of a deleted role's or user's ARN.
+_UNIQUE_ID: Final = re.compile(r"A(?:ROA|IDA|GPA|IPA|NPA|NVA|SIA)[A-Z0-9]{12,}", re.ASCII)
 
 
 def _documents(value: Iterable[PolicyDocument]) -> tuple[PolicyDocument, ...]:
@@ -172,13 +175,50 @@ def _policy_role(data: dict[str, Any], source: str, lines: dict[Any, int]) -> De
     return DeclaredRole(name, source, permissions=(document,), permission_lines=(where,), line=1)
 
 
-def _decoded(value: object, where: str) -> PolicyDocument:
-    """A policy as the IAM API returns it: a dict, JSON text or URL-encoded JSON text."""
+def _without_deleted_principals(data: object) -> object:
+    """A stored policy with the unique IDs IAM writes for deleted principals taken out.
+
+    When a role or user named in a trust policy is deleted, IAM shows its unique ID
+    (``AROA...``, ``AIDA...``) instead of its ARN. It names nobody any more, so it is removed;
+    a statement left with no principal at all is removed too.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("Statement"), list | dict):
+        return data
+    statements = data["Statement"] if isinstance(data["Statement"], list) else [data["Statement"]]
+    kept = [s for s in (_alive(statement) for statement in statements) if s is not None]
+    return {**data, "Statement": kept} if kept else data
+
+
+def _alive(statement: object) -> object | None:
+    """The statement without deleted principals, or ``None`` if it names no one any more."""
+    principal = statement.get("Principal") if isinstance(statement, dict) else None
+    if not isinstance(statement, dict) or not isinstance(principal, dict) or "AWS" not in principal:
+        return statement
+    aws = principal["AWS"] if isinstance(principal["AWS"], list) else [principal["AWS"]]
+    alive = [e for e in aws if not (isinstance(e, str) and _UNIQUE_ID.fullmatch(e))]
+    if len(alive) == len(aws):
+        return statement
+    rest = {k: v for k, v in principal.items() if k != "AWS"}
+    if alive:
+        rest["AWS"] = alive
+    return {**statement, "Principal": rest} if rest else None
+
+
+def stored_policy(value: object, where: str) -> PolicyDocument:
+    """A policy as the IAM API returns it: a dict, JSON text or URL-encoded JSON text.
+
+    Principals IAM shows as unique IDs (deleted since the policy was saved) are left out.
+
+    Raises:
+        ValidationError: The value is not a legal IAM policy.
+
+    .. versionadded:: 0.1.0
+    """
     if isinstance(value, str):
         text = urllib.parse.unquote(value) if value.lstrip().startswith("%7B") else value
-        return to_document(load_json(text, field=where))
+        value = load_json(text, field=where)
     if isinstance(value, dict):
-        return to_document(value)
+        return to_document(_without_deleted_principals(value))  # type: ignore[arg-type]
     raise ValidationError(where, "must be a policy document")
 
 
@@ -193,14 +233,14 @@ def _cli_roles(data: dict[str, Any], source: str, lines: dict[Any, int]) -> Iter
         if not isinstance(role, dict) or "AssumeRolePolicyDocument" not in role:
             raise ValidationError(f"Roles[{i}]", "must be a role with AssumeRolePolicyDocument")
         inline = [
-            _decoded(p.get("PolicyDocument"), f"Roles[{i}].RolePolicyList")
+            stored_policy(p.get("PolicyDocument"), f"Roles[{i}].RolePolicyList")
             for p in role.get("RolePolicyList", [])
         ]
         attached = [p.get("PolicyArn", "") for p in role.get("AttachedManagedPolicies", [])]
         yield DeclaredRole(
             str(role.get("RoleName", f"Roles[{i}]")),
             source,
-            trust_policy=_decoded(role["AssumeRolePolicyDocument"], f"Roles[{i}]"),
+            trust_policy=stored_policy(role["AssumeRolePolicyDocument"], f"Roles[{i}]"),
             permissions=inline,
             managed_policy_arns=attached,
             role_arn=role.get("Arn"),
@@ -238,7 +278,7 @@ def _plan_resources(data: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, 
 def _policy_text(value: object, where: str) -> PolicyDocument | None:
     if value is None or value == "":
         return None  # known only after apply
-    return _decoded(value, where)
+    return stored_policy(value, where)
 
 
 def _plan_roles(data: dict[str, Any], source: str) -> Iterator[DeclaredRole]:
