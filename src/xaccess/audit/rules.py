@@ -354,10 +354,34 @@ class Finding:
     policy: int | None = None
 
     @classmethod
-    def of(cls, code: str, message: str, **details: object) -> Finding:
-        """A finding of the rule ``code``, with its severity and title from the catalogue."""
+    def of(
+        cls,
+        code: str,
+        message: str,
+        *,
+        statement: int | None = None,
+        principal: str | None = None,
+        witness: Request | None = None,
+        fix: Statement | None = None,
+        policy: int | None = None,
+    ) -> Finding:
+        """A finding of the rule ``code``, with its severity and title from the catalogue.
+
+        Raises:
+            ValidationError: No rule has this code.
+        """
         entry = rule(code)
-        return cls(entry.code, entry.severity, entry.title, message, **details)  # type: ignore[arg-type]
+        return cls(
+            entry.code,
+            entry.severity,
+            entry.title,
+            message,
+            statement,
+            principal,
+            witness,
+            fix,
+            policy,
+        )
 
 
 def _sorted(findings: Iterable[Finding]) -> tuple[Finding, ...]:

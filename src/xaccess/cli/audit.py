@@ -134,6 +134,11 @@ def _witness(request: Request | None) -> dict[str, Any] | None:
     }
 
 
+def _witness_text(request: Request) -> str:
+    context = ", ".join(f"{k}={v!r}" for k, v in request.context.items()) or "no context keys"
+    return f"{request.principal} may call {request.action} on {request.resource} ({context})"
+
+
 def _entry(role: DeclaredRole, finding: Finding) -> dict[str, Any]:
     return {
         "role": role.name,
@@ -185,6 +190,8 @@ def to_text(results: _Results) -> list[str]:
                 f"{where}: {role.name}{statement}: {finding.severity} {finding.code} "
                 f"{finding.title}: {finding.message}"
             )
+            if finding.witness is not None:
+                lines.append(f"    witness: {_witness_text(finding.witness)}")
             if finding.fix is not None:
                 lines.append(f"    fix: {json.dumps(finding.fix.to_dict())}")
     summary = _summary(results)
