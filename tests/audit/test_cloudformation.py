@@ -174,3 +174,54 @@ def test_broken_templates_raise_validation_error(text: str, rule: str) -> None:
         read_template(text, source="bad.yaml", yaml=True)
 
     assert rule in str(exc_info.value)
+
+
+INTRINSICS = """\
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Ref NameParameter
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: [123456789012, !ImportValue VendorAccount, !GetAtt Vendor.Arn]
+            Action: sts:AssumeRole
+            Condition:
+              StringEquals:
+                sts:ExternalId: !Select [0, !Split [",", !Ref Ids]]
+              Bool:
+                aws:SecureTransport: yes
+              "Null":
+                aws:SourceVpc: true
+              NumericLessThan:
+                aws:MultiFactorAuthAge: 3600.0
+      Policies:
+        - !If [HasExtra, {PolicyName: x, PolicyDocument: {Statement: []}}, !Ref AWS::NoValue]
+        - PolicyName: sub
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource:
+                  - !Sub ["arn:aws:s3:::${B}/${!Literal}", {B: !Ref Bucket}]
+                  - !Join ["", ["arn:aws:s3:::", !Ref AWS::NoValue, "fixed/*"]]
+"""
+
+
+def test_every_intrinsic_resolves_to_a_legal_policy() -> None:
+    """Unquoted account IDs, imports, attributes, Select/Split, Sub with variables, NoValue."""
+    (role,) = read_template(INTRINSICS, source="t.yaml", yaml=True)
+
+    assert role.trust_policy is not None
+    principal = role.trust_policy.statements[0].principal
+    assert principal is not None
+    assert ("123456789012", "999999999999", "999999999999") == principal.aws
+    assert f"arn:aws:iam::{OWN_ACCOUNT}:role/Role" == role.role_arn
+    assert () == role.audit().codes()
+    (document,) = role.permissions
+    assert (
+        f"arn:aws:s3:::{UNRESOLVED_PREFIX}Bucket/${{Literal}}",
+        "arn:aws:s3:::fixed/*",
+    ) == document.statements[0].resources

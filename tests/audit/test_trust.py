@@ -405,3 +405,35 @@ def test_witnesses_of_grants_without_their_external_id_assume_the_role(
     with mock_aws(), strict_sts() as sts:
         assert len(audit_trust_policy(policy).at_least("high")) == replay(policy)
         assert () == sts.denied
+
+
+def test_the_witness_satisfies_every_other_condition_of_the_statement() -> None:
+    """Conditions on other keys (numbers, dates, IPs, booleans, Null, sets) are met."""
+    policy = trust(
+        datadog(
+            {
+                "NumericLessThan": {"aws:MultiFactorAuthAge": "3600.5"},
+                "NumericGreaterThanEquals": {"aws:EpochTime": 1700000000},
+                "DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"},
+                "DateLessThanEquals": {"aws:TokenIssueTime": "2030-01-01T00:00:00Z"},
+                "IpAddress": {"aws:SourceIp": "203.0.113.0/24"},
+                "NotIpAddress": {"aws:VpcSourceIp": "10.0.0.0/8"},
+                "Bool": {"aws:MultiFactorAuthPresent": "true"},
+                "Null": {"aws:PrincipalTag/team": "false", "aws:SourceVpc": "true"},
+                "ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3/*"},
+                "StringNotEquals": {"aws:PrincipalTag/role": "intern"},
+            }
+        )
+    )
+
+    (finding,) = audit_trust_policy(policy).findings
+
+    assert "XA101" == finding.code
+    assert allowed_without_external_id(finding, policy)
+
+
+def test_an_unreadable_number_gives_no_witness() -> None:
+    """A NumericEquals value that is not a number matches nothing, so nothing gets in."""
+    policy = trust(datadog({"NumericEquals": {"aws:MultiFactorAuthAge": "soon"}}))
+
+    assert audit_trust_policy(policy).ok

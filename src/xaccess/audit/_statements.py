@@ -6,6 +6,7 @@ condition checks (:mod:`xaccess.audit.trust_checks`) share these helpers.
 
 from __future__ import annotations
 
+import decimal
 import fnmatch
 import ipaddress
 from typing import TYPE_CHECKING, Final
@@ -128,10 +129,12 @@ def satisfying(condition: Condition) -> ContextValue | None:
     if base == "Bool":
         return text.lower() == "true"
     if base.startswith("Numeric"):
-        number = int(float(text)) if text.replace(".", "", 1).lstrip("-").isdigit() else 0
-        return str(
-            number + (1 if base == "NumericGreaterThan" else 0) - (base == "NumericLessThan")
-        )
+        try:
+            number = decimal.Decimal(text)
+        except decimal.InvalidOperation:
+            return text  # matches nothing: no witness through this statement
+        step = {"NumericGreaterThan": 1, "NumericLessThan": -1}.get(base, 0)
+        return str(number + step)
     if base.startswith("Date"):
         if base == "DateLessThan":
             return "1970-01-02T00:00:00Z"

@@ -183,6 +183,8 @@ def _resolve_sub(arg: object) -> str:
 
 def _principal_entry(entry: object) -> object:
     """An AWS principal with unresolved parts made into a valid stand-in."""
+    if isinstance(entry, int) and not isinstance(entry, bool):
+        return f"{entry:012d}"  # an unquoted account ID in YAML
     if not isinstance(entry, str) or UNRESOLVED_PREFIX not in entry:
         return entry
     if not entry.startswith("arn:"):
