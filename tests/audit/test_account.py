@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
+from botocore.stub import Stubber
 
 from tests.audit.vendor_policies import (
     DATADOG_ACCOUNT,
@@ -14,8 +16,9 @@ from tests.audit.vendor_policies import (
     DATADOG_PERMISSIONS,
     trust,
 )
-from xaccess import ValidationError
+from xaccess import AWSError, ValidationError
 from xaccess.audit.account import read_account
+from xaccess.aws._retry import RetryPolicy
 
 if TYPE_CHECKING:
     from mypy_boto3_iam import IAMClient
@@ -98,3 +101,21 @@ def test_bad_arguments_raise_validation_error(
     """Concurrency must be 1 to 64 and progress callable."""
     with pytest.raises(ValidationError):
         read_account(iam, concurrency=concurrency, progress=progress)
+
+
+def test_throttling_is_retried_and_refusals_become_aws_errors(iam: IAMClient) -> None:
+    """A throttled ListRoles is retried; AccessDenied is an AWSError with the botocore cause."""
+    waits: list[float] = []
+    retry = RetryPolicy(sleep=waits.append, random=lambda: 0.5)
+    with Stubber(iam) as stub:
+        stub.add_client_error("list_roles", service_error_code="Throttling", http_status_code=400)
+        stub.add_response("list_roles", {"Roles": [], "IsTruncated": False})
+        stub.add_client_error("list_roles", service_error_code="AccessDenied", http_status_code=403)
+
+        assert () == read_account(iam, retry=retry)
+        with pytest.raises(AWSError) as exc_info:
+            read_account(iam, retry=retry)
+
+    assert [0.1] == waits
+    assert ("AccessDenied", "ListRoles") == (exc_info.value.code, exc_info.value.operation)
+    assert isinstance(exc_info.value.__cause__, ClientError)

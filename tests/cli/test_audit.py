@@ -249,3 +249,14 @@ def test_help_lists_audit_and_demo(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "audit" in out
     assert "demo" in out
+
+
+def test_an_account_without_credentials_exits_two(moto_endpoint: str) -> None:
+    """End to end: no credentials for --account gives one error line and exit 2."""
+    env = dict(os.environ, AWS_ENDPOINT_URL=moto_endpoint)
+    del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
+
+    completed = run("audit", "--account", env=env)
+
+    assert 2 == completed.returncode
+    assert "xaccess: error: ListRoles failed: Unable to locate credentials\n" == completed.stderr
