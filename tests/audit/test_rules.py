@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +66,11 @@ def test_findings_are_frozen_values() -> None:
     """Findings compare by value and are hashable."""
     assert Finding.of("XA101", "m") == Finding.of("XA101", "m")
     assert 1 == len({Finding.of("XA101", "m"), Finding.of("XA101", "m")})
+
+
+def test_the_audit_page_lists_every_rule_with_its_severity() -> None:
+    """docs/audit.md has a table row for every code, with the catalogue's severity."""
+    page = (Path(__file__).resolve().parents[2] / "docs" / "audit.md").read_text()
+    rows = dict(re.findall(r"^\| (XA\d{3}) \| (\w+) \|", page, re.MULTILINE))
+
+    assert {code: str(entry.severity) for code, entry in RULES.items()} == rows

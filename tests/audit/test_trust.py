@@ -194,6 +194,7 @@ OTHER_VARIANTS: list[tuple[str, dict[str, Any]]] = [
     ("XA111", datadog({"StringEquals": {"sts:ExternalId": "464622532012"}})),
     ("XA111", datadog({"StringEquals": {"sts:ExternalId": "externalid"}})),
     ("XA111", datadog({"StringEquals": {"sts:ExternalId": "aaaabbbbaaaabbbb"}})),
+    ("XA111", datadog({"StringEquals": {"sts:ExternalId": "${aws:PrincipalAccount}-ext"}})),
     ("XA130", datadog(Action=["sts:AssumeRole", "sts:TagSession"])),
     ("XA131", datadog(Action=["sts:AssumeRole", "sts:SetSourceIdentity"])),
     ("XA140", datadog({"StringEquals": {"sts:externalid": DATADOG_EXTERNAL_ID}})),

@@ -115,6 +115,8 @@ def _guessable(text: str) -> str:
     """Why an external ID is guessable (empty when it is not)."""
     if text.startswith(UNRESOLVED_PREFIX):
         return ""
+    if "${" in text:
+        return "built from a policy variable, which the caller knows or controls"
     lowered = text.lower()
     if lowered in _PLACEHOLDERS or set(lowered) <= {"0", "x", "-"}:
         return "a placeholder"
