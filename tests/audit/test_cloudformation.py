@@ -6,6 +6,8 @@ import json
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.audit.vendor_policies import DATADOG_TEMPLATE, DATADOG_TEMPLATE_PAGE
 from xaccess import ValidationError
@@ -157,6 +159,8 @@ def test_yaml_templates_need_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:
         ("Resources: [", "not valid YAML"),
         ("", "is empty"),
         ("Resources:\n  A: 1\n  A: 2\n", "repeats 'A'"),
+        ("Resources:\n  A: &x [1]\n  B: *x\n", "aliases"),
+        ("Resources: " + "[" * 70 + "]" * 70 + "\n", "deeper than 64"),
         ("Description: none\n", "no Resources"),
         ("Resources:\n  R:\n    Type: AWS::IAM::Role\n", "needs AssumeRolePolicyDocument"),
         (
@@ -225,3 +229,46 @@ def test_every_intrinsic_resolves_to_a_legal_policy() -> None:
         f"arn:aws:s3:::{UNRESOLVED_PREFIX}Bucket/${{Literal}}",
         "arn:aws:s3:::fixed/*",
     ) == document.statements[0].resources
+
+
+_YAML_PIECES = st.sampled_from(
+    [
+        "Resources:\n",
+        "  R:\n",
+        "    Type: AWS::IAM::Role\n",
+        "    Properties:\n",
+        "      AssumeRolePolicyDocument:\n",
+        "        Statement:\n",
+        "          - Effect: Allow\n",
+        "            Principal: {AWS: !Ref X}\n",
+        "            Principal: !Sub [a, b]\n",
+        "            Action: !GetAtt [a]\n",
+        "            Action: sts:AssumeRole\n",
+        "            Condition: !If [c, {StringEquals: {sts:ExternalId: !Ref E}}, 1]\n",
+        "      Policies: !Join [',', [1, 2]]\n",
+        "      RoleName: !Select [0, !Split [',', x]]\n",
+        "  P: {Type: AWS::IAM::Policy, Properties: {Roles: [!Ref R], PolicyDocument: 3}}\n",
+        "- 1\n",
+        "? !Ref\n",
+        "&a [*a]\n",
+    ]
+)
+
+
+@given(pieces=st.lists(_YAML_PIECES, max_size=12))
+def test_arbitrary_yaml_is_read_or_refused_with_validation_error(pieces: list[str]) -> None:
+    """Any arrangement of template lines gives roles or a ValidationError, nothing else."""
+    try:
+        roles = read_template("".join(pieces), source="t.yaml", yaml=True)
+    except ValidationError:
+        return
+    for role in roles:
+        role.audit()
+
+
+def test_deep_json_templates_are_refused() -> None:
+    """A JSON template nested deeper than the limit is a ValidationError, not a crash."""
+    text = '{"Resources": ' + "[" * 70 + "]" * 70 + "}"
+
+    with pytest.raises(ValidationError, match="deeper than 64"):
+        read_template(text, source="deep.json", yaml=False)

@@ -7,7 +7,10 @@ import urllib.parse
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from tests import strategies as pst
 from tests.audit.vendor_policies import (
     DATADOG_ACCOUNT,
     DATADOG_PERMISSIONS,
@@ -274,3 +277,46 @@ def test_deleted_principals_in_stored_policies_are_left_out() -> None:
     assert statement.principal is not None
     assert (DATADOG_ACCOUNT,) == statement.principal.aws
     assert ("XA101",) == role.audit().codes()
+
+
+def _placed(value: Any) -> dict[str, Any]:
+    """Documents of every recognised shape with ``value`` in one position each."""
+    statement = {"Effect": "Allow", "Principal": {"AWS": value}, "Action": "sts:AssumeRole"}
+    role = {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": OPEN_TRUST}}
+    return {
+        "doc": value,
+        "statement": {"Statement": [value]},
+        "principal": {"Statement": [statement]},
+        "intrinsic": {"Statement": [statement | {"Principal": {"AWS": {"Fn::Sub": value}}}]},
+        "properties": {"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": value}}},
+        "policies": {"Resources": {"R": role | {"Properties": {"Policies": value}}}},
+        "attached": {
+            "Resources": {"R": role, "P": {"Type": "AWS::IAM::Policy", "Properties": value}}
+        },
+        "resources": {"Resources": value},
+        "plan": {"planned_values": {"root_module": {"resources": value}}},
+        "plan_values": {
+            "planned_values": {
+                "root_module": {
+                    "resources": [{"address": "a", "type": "aws_iam_role", "values": value}]
+                }
+            }
+        },
+        "changes": {"resource_changes": value},
+        "role": {"Role": value},
+        "roles": {"Roles": [value]},
+        "details": {
+            "RoleDetailList": [{"AssumeRolePolicyDocument": OPEN_TRUST, "RolePolicyList": value}]
+        },
+    }
+
+
+@given(value=pst.json_values, where=st.sampled_from(sorted(_placed(None))))
+def test_arbitrary_json_is_read_or_refused_with_validation_error(value: Any, where: str) -> None:
+    """Whatever JSON a file holds, in whatever position, reading it never fails otherwise."""
+    try:
+        roles = read_text(json.dumps(_placed(value)[where]), source="x.json")
+    except ValidationError:
+        return
+    for role in roles:
+        role.audit()

@@ -27,6 +27,7 @@ from xaccess._validate import load_json
 from xaccess.audit.sources import DeclaredRole
 from xaccess.audit.trust import UNRESOLVED_PREFIX, to_document
 from xaccess.errors import ValidationError
+from xaccess.limits import MAX_JSON_DEPTH
 
 if TYPE_CHECKING:
     from xaccess.policy import PolicyDocument
@@ -67,7 +68,7 @@ def _yaml_tree(text: str | bytes, source: str) -> tuple[Any, dict[_Path, int]]:
         raise ValidationError(source, f"is not valid YAML: {exc}") from None
     if node is None:
         raise ValidationError(source, "is empty")
-    return _convert(node, (), lines, source), lines
+    return _convert(node, (), lines, (source, set())), lines
 
 
 def _scalar(node: Any) -> object:  # noqa: ANN401 - a YAML node
@@ -87,9 +88,28 @@ def _scalar(node: Any) -> object:  # noqa: ANN401 - a YAML node
     return str(value)
 
 
-def _convert(node: Any, path: _Path, lines: dict[_Path, int], source: str) -> object:  # noqa: ANN401
+def _convert(
+    node: Any,  # noqa: ANN401 - a YAML node
+    path: _Path,
+    lines: dict[_Path, int],
+    parse: tuple[str, set[int]],
+) -> object:
+    """The value of a YAML node, recording the line of it and of everything in it.
+
+    ``parse`` is the source's name and the ids of the collection nodes converted so far.
+    """
     import yaml  # noqa: PLC0415 - loaded by _yaml_tree already
 
+    source, seen = parse
+    where = f"{source}:{node.start_mark.line + 1}"
+    if len(path) > MAX_JSON_DEPTH:
+        raise ValidationError(where, f"nests deeper than {MAX_JSON_DEPTH} levels")
+    if isinstance(node, yaml.CollectionNode):
+        # An alias makes the composer hand out the same node again; CloudFormation has no use
+        # for them, and following them is how a small file becomes a huge or endless one.
+        if id(node) in seen:
+            raise ValidationError(where, "YAML aliases (*name) are not supported in templates")
+        seen.add(id(node))
     lines[path] = node.start_mark.line + 1
     value: object
     if isinstance(node, yaml.MappingNode):
@@ -101,10 +121,10 @@ def _convert(node: Any, path: _Path, lines: dict[_Path, int], source: str) -> ob
                 raise ValidationError(
                     f"{source}:{key_node.start_mark.line + 1}", f"repeats {key!r}"
                 )
-            mapping[key] = _convert(item, (*path, key), lines, source)
+            mapping[key] = _convert(item, (*path, key), lines, parse)
             lines[(*path, key)] = key_node.start_mark.line + 1  # the key's line names it best
     elif isinstance(node, yaml.SequenceNode):
-        value = [_convert(item, (*path, i), lines, source) for i, item in enumerate(node.value)]
+        value = [_convert(item, (*path, i), lines, parse) for i, item in enumerate(node.value)]
     else:
         value = _scalar(node)
     tag = str(node.tag)
@@ -239,6 +259,21 @@ def _document(value: object, where: str) -> PolicyDocument:
         raise ValidationError(f"{where}.{exc.field}", exc.rule) from None
 
 
+def _check_depth(value: object, source: str) -> None:
+    """Refuse JSON nested deeper than :data:`~xaccess.limits.MAX_JSON_DEPTH` (walked by level)."""
+    level: list[object] = [value]
+    for _ in range(MAX_JSON_DEPTH + 1):
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return
+    raise ValidationError(source, f"nests deeper than {MAX_JSON_DEPTH} levels")
+
+
 def json_lines(text: str | bytes) -> dict[_Path, int]:
     """The line of every element of a JSON text, by path; empty without PyYAML.
 
@@ -276,6 +311,7 @@ def read_template(text: str | bytes, *, source: str, yaml: bool) -> tuple[Declar
         template, lines = _yaml_tree(text, source)
     else:
         template = load_json(text, field=source)
+        _check_depth(template, source)
         lines = json_lines(text)
     resources = template.get("Resources") if isinstance(template, dict) else None
     if not isinstance(resources, dict):
@@ -297,8 +333,8 @@ def _role(
     extra: list[tuple[PolicyDocument, list[int | None]]],
 ) -> DeclaredRole:
     base: _Path = ("Resources", logical_id, "Properties")
-    properties = resource.get("Properties") or {}
     where = f"{source}: Resources.{logical_id}"
+    properties = _properties(resource, where)
     trust = properties.get("AssumeRolePolicyDocument")
     if trust is None:
         raise ValidationError(where, "an AWS::IAM::Role needs AssumeRolePolicyDocument")
@@ -330,6 +366,13 @@ def _role(
     )
 
 
+def _properties(resource: dict[str, Any], where: str) -> dict[str, Any]:
+    properties = resource.get("Properties") or {}
+    if not isinstance(properties, dict):
+        raise ValidationError(f"{where}.Properties", "must be a mapping")
+    return properties
+
+
 def _safe_role_name(name: object, logical_id: str) -> str:
     text = name if isinstance(name, str) and UNRESOLVED_PREFIX not in name else logical_id
     return _NAME_CHARS.sub("-", text)[:64] or "Role"
@@ -346,11 +389,12 @@ def _attached_policies(
             "AWS::IAM::ManagedPolicy",
         ):
             continue
-        properties = resource.get("Properties") or {}
+        properties = _properties(resource, f"{source}: Resources.{logical_id}")
         raw = properties.get("PolicyDocument")
         path = ("Resources", logical_id, "Properties", "PolicyDocument")
         document = _document(raw, f"{source}: Resources.{logical_id}.PolicyDocument")
-        for role in properties.get("Roles") or []:
+        roles = properties.get("Roles") or []
+        for role in roles if isinstance(roles, list) else []:
             if isinstance(role, dict) and "Ref" in role:
                 entry = (document, statement_lines(lines, path, raw))
                 out.setdefault(str(role["Ref"]), []).append(entry)

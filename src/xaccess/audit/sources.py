@@ -222,57 +222,94 @@ def stored_policy(value: object, where: str) -> PolicyDocument:
     raise ValidationError(where, "must be a policy document")
 
 
+def _mapping(value: object, where: str) -> dict[str, Any]:
+    """``value`` if it is a JSON object (``None`` counts as empty), else a ValidationError."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError(where, "must be a JSON object")
+    return value
+
+
+def _objects(value: object, where: str) -> list[dict[str, Any]]:
+    """``value`` if it is a list of JSON objects (``None`` counts as empty)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValidationError(where, "must be a list")
+    return [_mapping(item, f"{where}[{i}]") for i, item in enumerate(value)]
+
+
+def _text(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(where, "must be a string")
+    return value
+
+
 def _cli_roles(data: dict[str, Any], source: str, lines: dict[Any, int]) -> Iterator[DeclaredRole]:
     from xaccess.audit.cloudformation import statement_lines  # noqa: PLC0415 - a cycle otherwise
 
     key = next((k for k in ("Roles", "RoleDetailList") if k in data), "Role")
-    entries = data.get("Roles") or data.get("RoleDetailList") or [data.get("Role")]
-    if not isinstance(entries, list):
-        raise ValidationError("Roles", "must be a list")
+    entries = [_mapping(data[key], key)] if key == "Role" else _objects(data[key], key)
     for i, role in enumerate(entries):
-        if not isinstance(role, dict) or "AssumeRolePolicyDocument" not in role:
-            raise ValidationError(f"Roles[{i}]", "must be a role with AssumeRolePolicyDocument")
-        inline = [
-            stored_policy(p.get("PolicyDocument"), f"Roles[{i}].RolePolicyList")
-            for p in role.get("RolePolicyList", [])
-        ]
-        attached = [p.get("PolicyArn", "") for p in role.get("AttachedManagedPolicies", [])]
+        where = key if key == "Role" else f"{key}[{i}]"
+        if "AssumeRolePolicyDocument" not in role:
+            raise ValidationError(where, "must be a role with AssumeRolePolicyDocument")
+        path = (key,) if key == "Role" else (key, i)
+        policies = _objects(role.get("RolePolicyList"), f"{where}.RolePolicyList")
+        attached = _objects(role.get("AttachedManagedPolicies"), f"{where}.AttachedManagedPolicies")
+        arn = role.get("Arn")
         yield DeclaredRole(
-            str(role.get("RoleName", f"Roles[{i}]")),
+            str(role.get("RoleName", where)),
             source,
-            trust_policy=stored_policy(role["AssumeRolePolicyDocument"], f"Roles[{i}]"),
-            permissions=inline,
-            managed_policy_arns=attached,
-            role_arn=role.get("Arn"),
-            line=lines.get((key,) if key == "Role" else (key, i)),
+            trust_policy=stored_policy(role["AssumeRolePolicyDocument"], where),
+            permissions=[
+                stored_policy(p.get("PolicyDocument"), f"{where}.RolePolicyList[{j}]")
+                for j, p in enumerate(policies)
+            ],
+            managed_policy_arns=[
+                _text(p.get("PolicyArn"), f"{where}.AttachedManagedPolicies[{j}].PolicyArn")
+                for j, p in enumerate(attached)
+            ],
+            role_arn=None if arn is None else _text(arn, f"{where}.Arn"),
+            line=lines.get(path),
             trust_lines=statement_lines(
-                lines,
-                (key, "AssumeRolePolicyDocument")
-                if key == "Role"
-                else (key, i, "AssumeRolePolicyDocument"),
-                role["AssumeRolePolicyDocument"],
+                lines, (*path, "AssumeRolePolicyDocument"), role["AssumeRolePolicyDocument"]
             ),
         )
 
 
-def _modules(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield module
-    for child in module.get("child_modules", []):
-        yield from _modules(child)
+def _modules(module: dict[str, Any], where: str) -> Iterator[tuple[dict[str, Any], str]]:
+    yield module, where
+    for i, child in enumerate(_objects(module.get("child_modules"), f"{where}.child_modules")):
+        yield from _modules(child, f"{where}.child_modules[{i}]")
 
 
 def _plan_resources(data: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """``(address, type, values)`` of every planned resource."""
-    root = data.get("planned_values", {}).get("root_module")
-    if isinstance(root, dict):
-        for module in _modules(root):
-            for resource in module.get("resources", []):
-                yield resource["address"], resource["type"], resource.get("values") or {}
+    planned = _mapping(data.get("planned_values"), "planned_values")
+    if "root_module" in planned:
+        root = _mapping(planned["root_module"], "planned_values.root_module")
+        for module, where in _modules(root, "planned_values.root_module"):
+            for i, resource in enumerate(_objects(module.get("resources"), f"{where}.resources")):
+                at = f"{where}.resources[{i}]"
+                address, kind = _resource(resource, at)
+                yield address, kind, _mapping(resource.get("values"), at)
         return
-    for change in data.get("resource_changes", []):
-        after = change.get("change", {}).get("after")
+    for i, change in enumerate(_objects(data.get("resource_changes"), "resource_changes")):
+        at = f"resource_changes[{i}]"
+        after = _mapping(change.get("change"), f"{at}.change").get("after")
         if isinstance(after, dict):
-            yield change["address"], change["type"], after
+            address, kind = _resource(change, at)
+            yield address, kind, after
+
+
+def _resource(resource: dict[str, Any], where: str) -> tuple[str, str]:
+    """The resource's address and type."""
+    return (
+        _text(resource.get("address"), f"{where}.address"),
+        _text(resource.get("type"), f"{where}.type"),
+    )
 
 
 def _policy_text(value: object, where: str) -> PolicyDocument | None:
@@ -293,22 +330,31 @@ def _plan_roles(data: dict[str, Any], source: str) -> Iterator[DeclaredRole]:
             if document is not None:
                 extra.setdefault(str(values["role"]), []).append(document)
         elif kind == "aws_iam_role_policy_attachment" and values.get("role"):
-            attached.setdefault(str(values["role"]), []).append(str(values.get("policy_arn")))
+            arn = _text(values.get("policy_arn"), f"{address}.policy_arn")
+            attached.setdefault(str(values["role"]), []).append(arn)
     for address, values in roles.items():
         name = str(values.get("name") or "")
         inline = [
             document
-            for j, p in enumerate(values.get("inline_policy") or [])
+            for j, p in enumerate(_objects(values.get("inline_policy"), f"{address}.inline_policy"))
             if (document := _policy_text(p.get("policy"), f"{address}.inline_policy[{j}]"))
         ]
+        managed = values.get("managed_policy_arns") or []
+        role_arn = values.get("arn") or None
         yield DeclaredRole(
             address,
             source,
             trust_policy=_policy_text(values.get("assume_role_policy"), address),
             permissions=[*inline, *extra.get(name, [])],
             managed_policy_arns=[
-                *(values.get("managed_policy_arns") or []),
+                *(_text(m, f"{address}.managed_policy_arns") for m in _list(managed, address)),
                 *attached.get(name, []),
             ],
-            role_arn=values.get("arn") or None,
+            role_arn=None if role_arn is None else _text(role_arn, f"{address}.arn"),
         )
+
+
+def _list(value: object, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValidationError(where, "must be a list")
+    return value
