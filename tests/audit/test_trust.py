@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
+from tests import strategies as pst
 from tests.audit.vendor_policies import (
     DATADOG_ACCOUNT,
     DATADOG_EXTERNAL_ID,
@@ -438,3 +439,25 @@ def test_an_unreadable_number_gives_no_witness() -> None:
     policy = trust(datadog({"NumericEquals": {"aws:MultiFactorAuthAge": "soon"}}))
 
     assert audit_trust_policy(policy).ok
+
+
+@given(document=pst.documents(use="trust"), known=st.booleans())
+def test_any_trust_policy_is_audited_and_every_high_witness_is_allowed(
+    document: PolicyDocument, known: bool
+) -> None:
+    """For every valid trust policy, the audit completes and each witness is really let in."""
+    role_arn = "arn:aws:iam::444455556666:role/Audited" if known else None
+
+    report = audit_trust_policy(document, role_arn=role_arn)
+
+    for finding in report.findings:
+        if finding.witness is None:
+            continue
+        decision = evaluate(
+            finding.witness, resource_policy=document, identity_policies=[CALLER_MAY_CALL_STS]
+        )
+        assert decision.allowed
+        assert finding.witness.context.get("sts:ExternalId") in (
+            None,
+            "xaccess-audit-any-external-id",
+        )
