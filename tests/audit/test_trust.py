@@ -461,3 +461,32 @@ def test_any_trust_policy_is_audited_and_every_high_witness_is_allowed(
             None,
             "xaccess-audit-any-external-id",
         )
+
+
+@pytest.mark.parametrize(
+    ("condition", "codes"),
+    [
+        ({}, ("XA121",)),
+        ({"StringEquals": {"accounts.google.com:aud": "123.apps.googleusercontent.com"}}, ()),
+        ({"StringEquals": {"accounts.google.com:sub": "110169484474386276334"}}, ("XA120",)),
+    ],
+)
+def test_web_identity_needs_an_audience_and_a_subject(
+    condition: dict[str, Any], codes: tuple[str, ...]
+) -> None:
+    """Google web identity: open to all is high, a pinned audience is fine, sub alone medium."""
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": {"Federated": "accounts.google.com"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+    }
+    if condition:
+        statement["Condition"] = condition
+
+    report = audit_trust_policy(trust(statement))
+
+    assert codes == report.codes()
+    if codes == ("XA121",):
+        witness = report.findings[0].witness
+        assert witness is not None
+        assert evaluate(witness, resource_policy=PolicyDocument.from_dict(trust(statement))).allowed
