@@ -24,6 +24,13 @@ from xaccess.errors import (
 )
 
 if TYPE_CHECKING:
+    from xaccess.audit import (
+        AuditReport,
+        Finding,
+        Severity,
+        audit_permissions,
+        audit_trust_policy,
+    )
     from xaccess.aws.assume import (
         AssumeRoleClient,
         RoleChainingWarning,
@@ -91,6 +98,11 @@ _LAZY: dict[str, str] = {
     "Handoff": "xaccess.grant",
     "NamedPolicy": "xaccess.grant",
     "ThirdPartyGrant": "xaccess.grant",
+    "AuditReport": "xaccess.audit",
+    "Finding": "xaccess.audit",
+    "Severity": "xaccess.audit",
+    "audit_permissions": "xaccess.audit",
+    "audit_trust_policy": "xaccess.audit",
     "AssumeRoleClient": "xaccess.aws.assume",
     "Plan": "xaccess.plan",
     "ProvisionedRole": "xaccess.aws.provisioning",
@@ -134,9 +146,11 @@ __all__ = [
     "AssumeRoleClient",
     "AssumeRoleDenied",
     "AssumedRoleArn",
+    "AuditReport",
     "Condition",
     "ConfusedDeputyRisk",
     "Decision",
+    "Finding",
     "Handoff",
     "NamedPolicy",
     "Outcome",
@@ -156,6 +170,7 @@ __all__ = [
     "RoleNotManaged",
     "RoleSpec",
     "SessionDurationTooLong",
+    "Severity",
     "Statement",
     "Tag",
     "TemporaryCredentials",
@@ -166,6 +181,8 @@ __all__ = [
     "XAccessError",
     "__version__",
     "account_root_arn",
+    "audit_permissions",
+    "audit_trust_policy",
     "evaluate",
     "new_external_id",
     "revoke",

@@ -34,7 +34,7 @@ VERBS: Final = (
     "policy",
     "export",
     "quick_create_url",
-    # "audit" (xaccess/cli/audit.py) is listed here once it exists.
+    "audit",
     "assume",
     "verify",
     "new_external_id",

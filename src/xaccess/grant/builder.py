@@ -41,6 +41,7 @@ from xaccess.identifiers import (
 from xaccess.policy import ConditionValue, Statement
 
 if TYPE_CHECKING:
+    from xaccess.audit import AuditReport
     from xaccess.grant.trust import Trustee
 
 __all__ = ["ConditionsInput", "Pin", "ThirdPartyGrant"]
@@ -584,6 +585,21 @@ class ThirdPartyGrant:
         from xaccess.export.terraform import to_terraform  # noqa: PLC0415
 
         return to_terraform(self, external_id_variable=external_id_variable)
+
+    # -- audit (xaccess.audit, loaded on first use) ------------------------------------------
+
+    def audit(self) -> AuditReport:
+        """Audit this grant offline: its trust policy and its permissions.
+
+        A grant's trust policy always passes; the permissions may not (for example
+        ``iam:PassRole`` on ``*`` lets the third party escalate). See
+        :func:`xaccess.audit.audit_grant` and :doc:`/audit`.
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.audit import audit_grant  # noqa: PLC0415
+
+        return audit_grant(self)
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -1,0 +1,159 @@
+"""Tests for xaccess.audit.permissions: escalation, admin wildcards and unknown actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.audit.vendor_policies import DATADOG_PERMISSIONS, DATADOG_PERMISSIONS_PAGE
+from xaccess import PolicyDocument, ThirdPartyGrant, ValidationError, evaluate
+from xaccess.audit import audit_grant, audit_permissions
+
+
+def policy(*statements: dict[str, Any]) -> dict[str, Any]:
+    """A permission policy of these statements."""
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def allow(action: str | list[str], resource: str | list[str] = "*", **extra: Any) -> dict[str, Any]:
+    """An Allow statement."""
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def test_datadogs_published_policy_has_an_unknown_action_and_a_service_wildcard() -> None:
+    """The published Datadog policy names cloudtrail:ListObjects (no such action) and support:*."""
+    report = audit_permissions([DATADOG_PERMISSIONS])
+
+    assert ("XA204", "XA205") == report.codes(), DATADOG_PERMISSIONS_PAGE
+    assert report.ok
+    unknown = report.findings[1]
+    assert "'cloudtrail:ListObjects'" in unknown.message
+    assert (0, 0) == (unknown.policy, unknown.statement)
+
+
+def test_a_typo_gets_a_did_you_mean_and_a_fix() -> None:
+    """s3:GetObjekt is unknown; the message and the fix name s3:GetObject."""
+    (finding,) = audit_permissions([policy(allow(["s3:GetObjekt"], "arn:aws:s3:::b/*"))]).findings
+
+    assert "XA205" == finding.code
+    assert "did you mean 's3:GetObject'?" in finding.message
+    assert finding.fix is not None
+    assert ("s3:GetObject",) == finding.fix.actions
+
+
+def test_an_unknown_action_in_not_action_is_fixed_there() -> None:
+    """A typo in NotAction is reported and its fix replaces it in NotAction."""
+    statement = {"Effect": "Deny", "NotAction": ["s3:GetObjekt"], "Resource": "*"}
+
+    (finding,) = audit_permissions([policy(statement)]).findings
+
+    assert finding.fix is not None
+    assert ("s3:GetObject",) == finding.fix.not_actions
+
+
+def test_administrator_access_is_one_high_finding() -> None:
+    """Action '*' on '*' is administrator access, reported once (not as every escalation)."""
+    report = audit_permissions([policy(allow("*"))])
+
+    assert ("XA201",) == report.codes()
+    assert not report.ok
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "iam:PassRole",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:AttachRolePolicy",
+        "iam:CreatePolicyVersion",
+        "iam:CreateAccessKey",
+    ],
+)
+def test_escalation_actions_on_any_resource_are_high(action: str) -> None:
+    """Each escalation action allowed on every resource is a high finding with a witness."""
+    document = policy(allow(action))
+
+    (finding,) = audit_permissions([document]).findings
+
+    assert finding.witness is not None
+    assert ("XA202", action) == (finding.code, finding.witness.action)
+    assert evaluate(finding.witness, identity_policies=[PolicyDocument.from_dict(document)]).allowed
+
+
+def test_iam_star_reports_every_escalation_it_allows() -> None:
+    """iam:* is judged by what it allows: every escalation action is reported."""
+    codes = audit_permissions([policy(allow("iam:*"))]).codes()
+
+    assert {"XA202"} == set(codes)
+    assert len(codes) >= 10
+
+
+def test_pass_role_scoped_to_one_role_is_fine() -> None:
+    """iam:PassRole on a named role (with a service condition) is not escalation."""
+    statement = allow(
+        "iam:PassRole",
+        "arn:aws:iam::123456789012:role/LambdaWorker",
+        Condition={"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}},
+    )
+
+    assert () == audit_permissions([policy(statement)]).codes()
+
+
+def test_assume_role_onward_on_any_role_is_high() -> None:
+    """sts:AssumeRole on '*' lets the third party move on to other roles."""
+    assert ("XA203",) == audit_permissions([policy(allow("sts:AssumeRole"))]).codes()
+
+
+def test_escalation_split_over_two_documents_is_found() -> None:
+    """Statements are judged together: a wildcard in one document and a Deny in none."""
+    report = audit_permissions([policy(allow("s3:GetObject")), policy(allow("iam:Put*Policy"))])
+
+    assert {"XA202"} == set(report.codes())
+    assert {1} == {f.policy for f in report.findings}
+
+
+def test_not_action_with_allow_is_low() -> None:
+    """Allow with NotAction is reported (and judged by what it allows)."""
+    statement = {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"}
+
+    report = audit_permissions([policy(statement)])
+
+    assert "XA206" in report.codes()
+    assert "XA201" not in report.codes()
+
+
+def test_broad_aws_managed_policies_are_high() -> None:
+    """AdministratorAccess attached to a third-party role is a high finding."""
+    report = audit_permissions(
+        [],
+        managed_policy_arns=[
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+            "arn:aws:iam::aws:policy/SecurityAudit",
+        ],
+    )
+
+    assert ("XA207",) == report.codes()
+
+
+def test_audit_grant_combines_trust_and_permissions() -> None:
+    """A grant's audit covers its trust policy, inline statements and attached policies."""
+    grant = (
+        ThirdPartyGrant(
+            role_name="AcmeAudit",
+            trusted_account="111122223333",
+            external_id="b7d0e3a4-4f6e-4c1a-9d0b-3f2e1a6c5b90",
+        )
+        .allow(["s3:GetObjekt"], ["arn:aws:s3:::acme-logs/*"])
+        .attach("arn:aws:iam::aws:policy/IAMFullAccess")
+    )
+
+    report = audit_grant(grant)
+
+    assert ("XA207", "XA205") == report.codes()
+
+
+def test_bad_documents_raise_validation_error() -> None:
+    """A permission policy that is not legal IAM raises ValidationError."""
+    with pytest.raises(ValidationError):
+        audit_permissions([{"Statement": [{"Effect": "Maybe"}]}])

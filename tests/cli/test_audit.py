@@ -1,0 +1,262 @@
+"""Tests for `xaccess audit`, in process and end to end as a subprocess on a moto server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+
+from tests.audit.vendor_policies import (
+    DATADOG_ACCOUNT,
+    DATADOG_EXTERNAL_ID,
+    DATADOG_TEMPLATE,
+    trust,
+)
+from xaccess.cli import main
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SAFE = trust(
+    {
+        "Effect": "Allow",
+        "Principal": {"AWS": DATADOG_ACCOUNT},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": DATADOG_EXTERNAL_ID}},
+    }
+)
+OPEN = trust({"Effect": "Allow", "Principal": {"AWS": DATADOG_ACCOUNT}, "Action": "sts:AssumeRole"})
+PATTERN = trust(
+    {
+        "Effect": "Allow",
+        "Principal": {"AWS": DATADOG_ACCOUNT},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringLike": {"sts:ExternalId": "datadog-*"}},
+    }
+)
+
+
+def write(path: Path, document: Any) -> str:
+    """Write JSON to `path` and return the path as a string."""
+    path.write_text(json.dumps(document, indent=2))
+    return str(path)
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m xaccess` as a user would."""
+    return subprocess.run(  # noqa: S603 - runs this interpreter on our own code
+        [sys.executable, "-m", "xaccess", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env=env,
+    )
+
+
+def test_a_safe_policy_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Nothing found: exit 0 and a summary line."""
+    assert 0 == main(["audit", write(tmp_path / "safe.json", SAFE)])
+
+    assert "1 roles audited: 0 high, 0 medium, 0 low, 0 info" in capsys.readouterr().out
+
+
+def test_an_open_policy_exits_one_with_the_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A high finding: exit 1, one line naming file, line, role, code, and the fix."""
+    path = write(tmp_path / "open.json", OPEN)
+
+    assert 1 == main(["audit", path])
+
+    out = capsys.readouterr().out
+    assert f"{path}:4: open statement 0: high XA101 No external ID required" in out
+    assert '"sts:ExternalId": "<EXTERNAL-ID>"' in out
+
+
+@pytest.mark.parametrize(("fail_on", "status"), [("high", 0), ("medium", 1), ("info", 1)])
+def test_fail_on_sets_the_threshold(tmp_path: Path, fail_on: str, status: int) -> None:
+    """--fail-on LEVEL: exit 1 only for findings at or above LEVEL."""
+    assert status == main(["audit", "--fail-on", fail_on, write(tmp_path / "p.json", PATTERN)])
+
+
+def test_role_arn_makes_the_own_account_not_a_third_party(tmp_path: Path) -> None:
+    """--role-arn tells a bare policy which role (and account) it belongs to."""
+    own = trust(
+        {"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "sts:AssumeRole"}
+    )
+    path = write(tmp_path / "own.json", own)
+
+    assert 1 == main(["audit", path])
+    assert 0 == main(["audit", "--role-arn", "arn:aws:iam::444455556666:role/Own", path])
+
+
+def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--format json: findings with role, source, statement, code, severity, message, fix."""
+    path = write(tmp_path / "open.json", OPEN)
+
+    main(["audit", "--format", "json", path])
+
+    report = json.loads(capsys.readouterr().out)
+    (finding,) = report["findings"]
+    assert {
+        "role": "open",
+        "source": path,
+        "statement": 0,
+        "code": "XA101",
+        "severity": "high",
+    }.items() <= finding.items()
+    assert finding["witness"]["action"] == "sts:AssumeRole"
+    assert finding["fix"]["Condition"] == {"StringEquals": {"sts:ExternalId": "<EXTERNAL-ID>"}}
+    assert {"roles": 1, "findings": 1, "high": 1, "ok": False}.items() <= report["summary"].items()
+
+
+def test_sarif_output_of_a_yaml_template_points_at_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--format sarif on a YAML template: SARIF 2.1.0 with rule metadata and file/line."""
+    template = DATADOG_TEMPLATE.replace(
+        '"sts:ExternalId": !Ref DataDogExternalId', '"sts:ExternalId": "*"'
+    )
+    template = template.replace("StringEquals:", "StringLike:")
+    path = tmp_path / "datadog.yaml"
+    path.write_text(template)
+
+    assert 1 == main(["audit", "--format", "sarif", str(path)])
+
+    log = json.loads(capsys.readouterr().out)
+    assert "2.1.0" == log["version"]
+    (run_,) = log["runs"]
+    (result,) = run_["results"]
+    assert ("XA104", "error") == (result["ruleId"], result["level"])
+    assert run_["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "XA104"
+    location = result["locations"][0]["physicalLocation"]
+    assert {"uri": str(path)} == location["artifactLocation"]
+    assert {"startLine": 15} == location["region"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "name at least one FILE, or --account"),
+        (["absent.json"], "absent.json"),
+        (["--role-arn", "arn:aws:iam::1:user/x", "x.json"], "--role-arn"),
+    ],
+)
+def test_bad_usage_and_unreadable_input_exit_two(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One `xaccess: error:` line on stderr and exit 2, never a traceback."""
+    assert 2 == main(["audit", *args])
+
+    err = capsys.readouterr().err
+    assert err.startswith("xaccess: error: ")
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_an_unknown_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse refuses an unknown --format with exit 2."""
+    assert 2 == main(["audit", "--format", "xml", "x.json"])
+
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_a_broken_file_exits_two_as_a_subprocess(tmp_path: Path) -> None:
+    """End to end: a malformed policy file gives exit 2 and one error line, no traceback."""
+    path = tmp_path / "broken.json"
+    path.write_text('{"Statement": [{"Effect": "Allow"}]}')
+
+    completed = run("audit", str(path))
+
+    assert 2 == completed.returncode
+    assert completed.stderr.startswith(f"xaccess: error: {path}: Statement[0]")
+    assert 1 == len(completed.stderr.splitlines())
+
+
+def test_a_plan_file_end_to_end(tmp_path: Path) -> None:
+    """End to end: a Terraform plan with an open role exits 1 and names the resource address."""
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "aws_iam_role.vendor",
+                        "type": "aws_iam_role",
+                        "values": {"name": "vendor", "assume_role_policy": json.dumps(OPEN)},
+                    }
+                ]
+            }
+        },
+    }
+
+    completed = run("audit", "--format", "json", write(tmp_path / "plan.json", plan))
+
+    assert (1, "") == (completed.returncode, completed.stderr)
+    (finding,) = json.loads(completed.stdout)["findings"]
+    assert ("aws_iam_role.vendor", "XA101") == (finding["role"], finding["code"])
+
+
+def test_a_live_account_on_a_moto_server_end_to_end(moto_endpoint: str) -> None:
+    """`xaccess audit --account` reaches the moto server through AWS_ENDPOINT_URL."""
+    iam = boto3.client("iam", endpoint_url=moto_endpoint)
+    for name, policy in (("Safe", SAFE), ("Open", OPEN)):
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(policy))
+    env = dict(os.environ, AWS_ENDPOINT_URL=moto_endpoint)
+
+    completed = run("audit", "--account", "--format", "json", env=env)
+
+    assert (1, "") == (completed.returncode, completed.stderr)  # stderr is not a terminal
+    report = json.loads(completed.stdout)
+    assert 2 == report["summary"]["roles"]
+    (finding,) = report["findings"]
+    assert ("Open", "account:123456789012", "XA101") == (
+        finding["role"],
+        finding["source"],
+        finding["code"],
+    )
+    assert "arn:aws:iam::123456789012:role/Open" == finding["role_arn"]
+
+
+def test_progress_goes_to_stderr_when_it_is_a_terminal(
+    moto_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With a terminal on stderr, --account reports progress there, and stdout stays clean."""
+    iam = boto3.client("iam", endpoint_url=moto_endpoint)
+    iam.create_role(RoleName="Safe", AssumeRolePolicyDocument=json.dumps(SAFE))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+
+    assert 0 == main(["audit", "--account", "--format", "json"])
+
+    captured = capsys.readouterr()
+    assert "\raudited 1/1 roles\n" == captured.err
+    assert 1 == json.loads(captured.out)["summary"]["roles"]
+
+
+def test_help_lists_audit_and_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    """`xaccess --help` lists both verbs."""
+    assert 0 == main(["--help"])
+
+    out = capsys.readouterr().out
+    assert "audit" in out
+    assert "demo" in out
+
+
+def test_an_account_without_credentials_exits_two(moto_endpoint: str) -> None:
+    """End to end: no credentials for --account gives one error line and exit 2."""
+    env = dict(os.environ, AWS_ENDPOINT_URL=moto_endpoint)
+    del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
+
+    completed = run("audit", "--account", env=env)
+
+    assert 2 == completed.returncode
+    assert "xaccess: error: ListRoles failed: Unable to locate credentials\n" == completed.stderr
