@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -17,7 +18,7 @@ from xaccess.policy import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 ACCOUNT = "111122223333"
 OTHER = "444455556666"
@@ -67,3 +68,18 @@ def condition_holds(
 def trust(principal: Principal, **kw: Any) -> PolicyDocument:
     """A one-statement trust policy."""
     return PolicyDocument([Statement("Allow", actions="sts:AssumeRole", principal=principal, **kw)])
+
+
+def growth(run: Callable[[int], object], size: int) -> float:
+    """How many times longer ``run(2 * size)`` takes than ``run(size)`` (best of seven each)."""
+
+    def best(n: int) -> float:
+        times = []
+        for _ in range(7):
+            started = time.perf_counter()
+            run(n)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    best(size)  # warm caches that do not depend on the size
+    return best(2 * size) / best(size)

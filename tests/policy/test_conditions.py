@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from tests.policy.evaluation_support import (
     BOB,
     SESSION,
     condition_holds,
+    growth,
     request,
 )
 from xaccess.policy import (
@@ -327,3 +329,23 @@ def test_numeric_not_equals_with_huge_exponent_in_request_is_true() -> None:
     """NumericNotEquals is true when the request's value cannot be read as a number."""
     policy = _conditional("NumericNotEquals", "s3:max-keys", "10")
     assert Outcome.ALLOW == _outcome(policy, {"s3:max-keys": "1e999999999999999999999"})
+
+
+def test_unclosed_variables_take_linear_time() -> None:
+    """Doubling a Resource of unclosed ``${`` at most about doubles evaluate()."""
+
+    fresh = itertools.count()  # a new pattern each time: templates are cached by their text
+
+    def run(count: int) -> None:
+        pattern = f"arn:aws:s3:::bucket{next(fresh)}/${{aws:username}}/" + "${" * count
+        document = PolicyDocument([Statement("Allow", actions="*", resources=pattern)])
+        assert not evaluate(
+            request(resource="arn:aws:s3:::bucket/Bob"), identity_policies=[document]
+        ).allowed
+
+    assert growth(run, 20_000) < 2.5
+
+
+def test_unclosed_variable_is_literal_text() -> None:
+    """A ``${`` that no ``}`` closes is literal policy text."""
+    assert condition_holds("StringEquals", "aws:k", "x${y", {"aws:k": "x${y"})

@@ -335,7 +335,10 @@ case(
 )
 
 # --- IAM JSON policy elements: Condition operators (ARN condition operators) ---
-_QUEUE = f"arn:aws:sqs:us-east-2:{ACCOUNT}:QUEUE-ID"
+# The queue is in another account: a Principal naming the caller's account delegates to its
+# identity policies (see the account-principal cases), so the caller has one, and the
+# queue policy's condition decides.
+_QUEUE = f"arn:aws:sqs:us-east-2:{OTHER}:QUEUE-ID"
 _SNS = doc(
     {
         "Effect": "Allow",
@@ -350,14 +353,22 @@ case(
     req("sqs:SendMessage", _QUEUE, aws__SourceArn=f"arn:aws:sns:us-east-2:{ACCOUNT}:TOPIC-ID"),
     ALLOW,
     resource_policy=_SNS,
+    identity_policies=[ALLOW_ALL],
 )
 case(
     "arn-equals-other-topic",
     req("sqs:SendMessage", _QUEUE, aws__SourceArn=f"arn:aws:sns:us-east-2:{ACCOUNT}:OTHER"),
     IMPLICIT,
     resource_policy=_SNS,
+    identity_policies=[ALLOW_ALL],
 )
-case("arn-equals-direct-call", req("sqs:SendMessage", _QUEUE), IMPLICIT, resource_policy=_SNS)
+case(
+    "arn-equals-direct-call",
+    req("sqs:SendMessage", _QUEUE),
+    IMPLICIT,
+    resource_policy=_SNS,
+    identity_policies=[ALLOW_ALL],
+)
 _FINANCE_VALUE = (
     f"arn:aws:someservice:us-east-2:999999999999:store/abc:{ACCOUNT}:finance/document.txt"
 )
@@ -643,7 +654,8 @@ _TOPIC = doc(
         },
     }
 )
-_TOPIC_ARN = "arn:aws:sns:us-east-2:999999999999:alerts"
+# The topic is in another account than David's, whose identity policies allow sns:*.
+_TOPIC_ARN = f"arn:aws:sns:us-east-2:{ACCOUNT}:alerts"
 _USER_999 = "arn:aws:iam::999999999999:user/David"
 case(
     "variable-in-condition",
@@ -655,6 +667,7 @@ case(
     ),
     ALLOW,
     resource_policy=_TOPIC,
+    identity_policies=[ALLOW_ALL],
 )
 case(
     "variable-in-condition-other-user",
@@ -666,6 +679,7 @@ case(
     ),
     IMPLICIT,
     resource_policy=_TOPIC,
+    identity_policies=[ALLOW_ALL],
 )
 _COST = doc(
     {

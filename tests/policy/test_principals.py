@@ -238,11 +238,14 @@ def test_kms_key_policy_delegates_to_identity_policies() -> None:
 
 
 def test_account_grant_in_resource_policy_is_limited_by_boundary() -> None:
-    """A same-account resource policy naming the account is limited by the boundary."""
+    """A same-account resource policy naming the account needs an identity allow, and a boundary."""
     bucket = PolicyDocument(
         [Statement("Allow", actions="s3:*", resources="*", principal=Principal.of_aws(ACCOUNT))]
     )
     req = request(resource="arn:aws:s3:::b/k", resource_account=ACCOUNT)
-    assert evaluate(req, resource_policy=bucket).allowed
+    assert not evaluate(req, resource_policy=bucket).allowed
+    assert evaluate(req, resource_policy=bucket, identity_policies=[ALLOW_ALL]).allowed
     boundary = PolicyDocument([Statement("Allow", actions="ec2:*", resources="*")])
-    assert not evaluate(req, resource_policy=bucket, permissions_boundary=boundary).allowed
+    assert not evaluate(
+        req, resource_policy=bucket, identity_policies=[ALLOW_ALL], permissions_boundary=boundary
+    ).allowed

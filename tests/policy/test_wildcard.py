@@ -6,11 +6,10 @@ import time
 
 import pytest
 
-from tests.policy.evaluation_support import (
-    request,
-)
+from tests.policy.evaluation_support import growth, request
 from xaccess.policy import (
     PolicyDocument,
+    Request,
     Statement,
     _wildcard,
     evaluate,
@@ -90,3 +89,40 @@ def test_adversarial_patterns_through_evaluate() -> None:
     started = time.perf_counter()
     assert not evaluate(big, identity_policies=[doc]).allowed
     assert time.perf_counter() - started < 1.0
+
+
+def _question_mark_segment(pairs: int) -> PolicyDocument:
+    """An identity policy whose Resource has a middle segment ``a?a?...a?b``."""
+    pattern = "arn:aws:s3:::*" + "a?" * pairs + "b*"
+    return PolicyDocument([Statement("Allow", actions="*", resources=pattern)])
+
+
+def _long_resource(length: int) -> Request:
+    """A request whose resource fits every ``a?`` pair of the segment but never its ``b``."""
+    return request(resource="arn:aws:s3:::" + "a" * length)
+
+
+def test_question_mark_segments_take_linear_time() -> None:
+    """Doubling an a?a?...b segment and the resource at most about doubles evaluate()."""
+
+    def run(pairs: int) -> None:
+        document = _question_mark_segment(pairs)  # compiled afresh: building counts too
+        assert not evaluate(_long_resource(4 * pairs), identity_policies=[document]).allowed
+
+    assert growth(run, 400) < 2.5
+
+
+def test_question_mark_segment_cases_agree_with_probing() -> None:
+    """The bit-parallel search finds the same leftmost placement as probing each position."""
+    cases = [
+        ("*a?c*", "xxabcxx", True),
+        ("*a?c?e*", "abcdabcde", True),
+        ("*a?c?e*", "abcdabcdf", False),
+        ("x*a??b*y", "xaabbbaxxby", True),
+        ("x*a??b*b?y", "xa12bb3y", True),
+        ("*ab?ab*", "abab" * 5, False),
+        ("*ab?ab*", "ababxab", True),
+        ("*é?ü*", "aéxüb", True),
+    ]
+    for pattern, value, expected in cases:
+        assert compile_pattern(pattern).matches(value) is expected, (pattern, value)

@@ -16,7 +16,7 @@ import functools
 import ipaddress
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, TypeAlias
 
@@ -55,8 +55,7 @@ _DATE: Final = re.compile(
     r"(?P<zone>[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?)?)?",
     re.ASCII,
 )
-# ${name} or ${name, 'default'}; the special variables are ${*}, ${?} and ${$}.
-_VARIABLE: Final = re.compile(r"\$\{([^}]*)\}")
+# The body of ${name} or ${name, 'default'}; the special variables are ${*}, ${?} and ${$}.
 _VARIABLE_BODY: Final = re.compile(r"\s*([^\s,']+)\s*(?:,\s*'([^']*)'\s*)?")
 _SPECIAL: Final = {"*": "*", "?": "?", "$": "$"}
 
@@ -191,6 +190,21 @@ Template: TypeAlias = tuple[str | _Variable | _Literal, ...]
 """Policy text split into raw text (wildcards active), variables and literal characters."""
 
 
+def _variable_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The ``(index of "${", index of "}")`` of each ``${...}`` in ``text``, left to right.
+
+    One pass: once no ``}`` follows, no later ``${`` can close either, so many unclosed
+    ``${`` cost no more than reading the text once.
+    """
+    opening = text.find("${")
+    while opening >= 0:
+        closing = text.find("}", opening + 2)
+        if closing < 0:
+            return
+        yield opening, closing
+        opening = text.find("${", closing + 1)
+
+
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def parse_template(text: str) -> Template | None:
     """Split policy text at its ``${...}`` variables; ``None`` if it has none."""
@@ -198,8 +212,8 @@ def parse_template(text: str) -> Template | None:
         return None
     parts: list[str | _Variable | _Literal] = []
     start = 0
-    for match in _VARIABLE.finditer(text):
-        body = match.group(1)
+    for opening, closing in _variable_spans(text):
+        body = text[opening + 2 : closing]
         item: _Variable | _Literal
         if body.strip() in _SPECIAL:
             item = _Literal(_SPECIAL[body.strip()])
@@ -208,10 +222,10 @@ def parse_template(text: str) -> Template | None:
             if parsed is None:
                 continue  # not a variable: stays literal policy text
             item = _Variable(parsed.group(1).lower(), parsed.group(2))
-        if match.start() > start:
-            parts.append(text[start : match.start()])
+        if opening > start:
+            parts.append(text[start:opening])
         parts.append(item)
-        start = match.end()
+        start = closing + 1
     if not parts:
         return None
     if start < len(text):

@@ -181,11 +181,14 @@ def evaluate(
       caller itself (user, role session, federated-user session, service) or
       everyone (``"*"``, or an ``Allow`` with ``NotPrincipal``) is not limited
       by the permissions boundary or session policies; one that names the
-      caller's role or account is.
+      caller's role is.
+    - A resource-policy statement that names only the caller's account (its ID
+      or root ARN) delegates to the account: an identity-policy allow is needed
+      as well, in every resource-based policy (IAM User Guide, "Principal",
+      AWS account principals).
     - Role trust policies (``sts:AssumeRole*``, ``sts:TagSession``,
       ``sts:SetSourceIdentity``, ``sts:SetContext`` on a role) and KMS key
-      policies must allow the request themselves. If they name only the
-      caller's account, an identity-policy allow is needed as well.
+      policies must allow the request themselves.
     - Cross account: both the caller's identity policies and the resource
       policy must allow. Without a resource policy the request is denied.
     - Callers that are not IAM identities (anonymous, services, identity
@@ -353,10 +356,12 @@ def _decide(
         pass
     elif strength == DIRECT:
         needs_identity, limited = False, False
-    elif strength == BY_ROLE or (strength == BY_ACCOUNT and not delegating):
+    elif strength == BY_ROLE:
         needs_identity = False
+    elif strength == BY_ACCOUNT:
+        pass  # naming the account delegates to its identity policies: both must allow
     elif delegating:
-        needs_identity = strength == BY_ACCOUNT
+        needs_identity = False
     else:
         needs_resource = False
     scope = "cross-account: " if cross else ""
@@ -377,7 +382,7 @@ def _decide(
             reasons.append(f"the identity policies allow it ({_listing(identity_allows)})")
         elif cross:
             failures.append(f"{scope}the identity policies do not allow it")
-        elif delegating:
+        elif strength == BY_ACCOUNT:
             failures.append(
                 f"the {policy_name} names only the account, so an identity policy must "
                 "allow it too, and the identity policies do not allow it"
