@@ -176,16 +176,14 @@ def test_resource_statement_without_principal_matches_nobody() -> None:
     assert evaluate(request(), identity_policies=[with_principal]).allowed
 
 
-def test_not_principal_allow_applies_to_everyone_else() -> None:
-    """NotPrincipal with Allow grants everyone not listed, directly."""
+def test_not_principal_allow_grants_nothing() -> None:
+    """NotPrincipal is supported with Deny only: an Allow with it grants nobody anything."""
     others = PolicyDocument(
         [Statement("Allow", actions="*", resources="*", not_principal=Principal.of_aws(OTHER))]
     )
-    assert evaluate(
-        request(),
-        resource_policy=others,
-        permissions_boundary=PolicyDocument([Statement("Allow", actions="ec2:*", resources="*")]),
-    ).allowed
+    decision = evaluate(request(), resource_policy=others)
+    assert not decision.allowed
+    assert decision.matched == ()
     everyone = PolicyDocument(
         [Statement("Allow", actions="*", resources="*", not_principal=Principal(everyone=True))]
     )

@@ -20,6 +20,7 @@ import attrs
 
 from xaccess._validate import type_name
 from xaccess.errors import ValidationError
+from xaccess.policy._aws_owned import aws_owned_reason, needs_no_permission
 from xaccess.policy._compiled import CompiledStatement, compiled
 from xaccess.policy._principals import (
     BY_ACCOUNT,
@@ -143,6 +144,21 @@ def _one_document(name: str, document: PolicyDocument | None) -> PolicyDocument 
     return document
 
 
+def _not_principal_strength(statement: CompiledStatement, caller: Caller, *, bounded: bool) -> int:
+    """Whether a ``NotPrincipal`` statement applies to the caller (``DIRECT``) or not.
+
+    ``NotPrincipal`` is supported with ``Deny`` only: an ``Allow`` with it grants nothing.
+    A ``Deny`` with it always applies to a caller that has a permissions boundary,
+    whatever it lists (IAM User Guide, "AWS JSON policy elements: NotPrincipal").
+    """
+    assert statement.not_principal is not None  # noqa: S101 - checked by the caller
+    if statement.effect == "Allow":
+        return NO_MATCH
+    if bounded:
+        return DIRECT
+    return NO_MATCH if exempt(statement.not_principal, caller) else DIRECT
+
+
 def _resource_policy_name(request: Request, action: str) -> str:
     if request.resource != "*":
         service, rest = request.resource.split(":", 5)[2::3]
@@ -172,14 +188,20 @@ def evaluate(
 ) -> Decision:
     """Decide a request the way IAM does.
 
-    An explicit ``Deny`` in any applicable policy wins. Otherwise an ``Allow`` is
-    needed, and the policy types combine as follows:
+    Two rules come before any policy: ``sts:GetCallerIdentity`` is allowed to every
+    IAM identity, whatever the policies say; and changing an AWS-owned resource (an
+    AWS managed policy, a service-linked role or a role under ``/aws-reserved/``, a KMS
+    alias under ``alias/aws/``) is an explicit deny with no statement behind it, whose
+    reason says why.
+
+    Otherwise an explicit ``Deny`` in any applicable policy wins. Otherwise an ``Allow``
+    is needed, and the policy types combine as follows:
 
     - Same account (the principal's account owns the resource, or the resource
       account is unknown): an allow from the identity policies or from the
       resource policy is enough. A resource-policy statement that names the
       caller itself (user, role session, federated-user session, service) or
-      everyone (``"*"``, or an ``Allow`` with ``NotPrincipal``) is not limited
+      everyone (``"*"``) is not limited
       by the permissions boundary or session policies; one that names the
       caller's role is.
     - A resource-policy statement that names only the caller's account (its ID
@@ -215,8 +237,10 @@ def evaluate(
       match exactly. Partial wildcards in principals have no wildcard meaning
       (AWS does not allow them). Resource-policy statements without a
       principal match nobody; principals in other policy types are ignored.
-    - ``NotPrincipal`` exempts a caller only when its account, its role (for a
-      session) and the caller itself are all listed, because AWS may check each.
+    - ``NotPrincipal`` works with ``Deny`` only (an ``Allow`` with it grants
+      nothing). It exempts a caller only when its account, its role (for a session)
+      and the caller itself are all listed, because AWS may check each; and it never
+      exempts a caller that has a permissions boundary.
     - A statement without ``Resource``/``NotResource`` applies to any resource.
     - Policy variables (``${aws:username}``, ``${aws:PrincipalTag/k}``,
       ``${key, 'default'}``, ``${*}``, ``${?}``, ``${$}``) are substituted only
@@ -274,6 +298,14 @@ def evaluate(
     context = request._prepared
     action = request.action.lower()
     resource = request.resource
+    if caller.has_identity and needs_no_permission(action):
+        return Decision(
+            Outcome.ALLOW, (), (f"{request.action} needs no permission and no policy can deny it",)
+        )
+    owned = aws_owned_reason(action, resource)
+    if owned is not None:
+        return Decision(Outcome.EXPLICIT_DENY, (), (f"denied whatever the policies say: {owned}",))
+    bounded = boundary_doc is not None and caller.has_identity
     denies: list[StatementRef] = []
 
     def scan(label: str, document: PolicyDocument, *, resource_based: bool) -> _Layer:
@@ -286,7 +318,7 @@ def evaluate(
                 if statement.principal is not None:
                     strength = principal_strength(statement.principal, caller)
                 elif statement.not_principal is not None:
-                    strength = NO_MATCH if exempt(statement.not_principal, caller) else DIRECT
+                    strength = _not_principal_strength(statement, caller, bounded=bounded)
                 else:
                     strength = NO_MATCH
                 if strength == NO_MATCH:
