@@ -141,3 +141,32 @@ def test_compiled_cache_is_reused_and_released(monkeypatch: pytest.MonkeyPatch) 
     for d in docs:
         _compiled.compiled(d)
     assert len(_compiled._compiled_cache) <= 2
+
+
+def test_action_index_keeps_statement_order_and_case() -> None:
+    """Exact, wildcard and NotAction statements are all found, in document order, any case."""
+    doc = PolicyDocument(
+        [
+            Statement("Allow", actions="S3:GETOBJECT", resources="*"),
+            Statement("Allow", actions="s3:Get*", resources="*"),
+            Statement("Allow", not_actions="iam:*", resources="*"),
+            Statement("Allow", actions="s3:PutObject", resources="*"),
+            Statement("Allow", actions=["s3:getobject", "s3:GetObject"], resources="*"),
+        ]
+    )
+    decision = evaluate(request(action="s3:GetObject"), identity_policies=[doc])
+    assert [ref.index for ref in decision.matched] == [0, 1, 2, 4]
+    again = evaluate(request(action="s3:getobject"), identity_policies=[doc])
+    assert [ref.index for ref in again.matched] == [0, 1, 2, 4]
+    put = evaluate(request(action="s3:PutObject"), identity_policies=[doc])
+    assert [ref.index for ref in put.matched] == [2, 3]
+    assert not evaluate(request(action="iam:PassRole"), identity_policies=[doc]).allowed
+
+
+def test_action_index_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A policy remembers the statements of at most a bounded number of actions."""
+    monkeypatch.setattr(_compiled, "_ACTIONS_PER_POLICY", 3)
+    doc = PolicyDocument([Statement("Allow", actions="s3:*", resources="*")])
+    for i in range(10):
+        assert evaluate(request(action=f"s3:Action{i}"), identity_policies=[doc]).allowed
+    assert len(_compiled.compiled(doc)._by_action) <= 3

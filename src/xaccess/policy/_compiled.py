@@ -28,9 +28,10 @@ from xaccess.policy._wildcard import (
 if TYPE_CHECKING:
     from xaccess.policy.document import PolicyDocument, Statement
 
-__all__ = ["CompiledStatement", "compiled"]
+__all__ = ["CompiledPolicy", "CompiledStatement", "compiled"]
 
 _CACHE_LIMIT: Final = 1024
+_ACTIONS_PER_POLICY: Final = 256
 
 
 class _ResourcePattern:
@@ -91,15 +92,17 @@ class CompiledStatement:
             compile_condition(c, variables=variables) for c in statement.conditions
         )
 
-    def applies(self, action: str, resource: str, context: PreparedContext) -> bool:
-        """Whether action, resource and conditions match (the principal is checked apart)."""
+    def lists_action(self, action: str) -> bool:
+        """Whether the statement's ``Action`` (or ``NotAction``) clause covers ``action``."""
         listed = False
         for pattern in self.actions:
             if pattern.matches(action):
                 listed = True
                 break
-        if listed is self.not_action:
-            return False
+        return listed is not self.not_action
+
+    def applies(self, resource: str, context: PreparedContext) -> bool:
+        """Whether resource and conditions match (action and principal are checked apart)."""
         if self.resources is not None:
             listed = False
             for entry in self.resources:
@@ -111,23 +114,64 @@ class CompiledStatement:
         return all(condition.holds(context) for condition in self.conditions)
 
 
-_compiled_cache: dict[int, tuple[weakref.ref[PolicyDocument], tuple[CompiledStatement, ...]]] = {}
+class CompiledPolicy:
+    """A document's compiled statements, indexed by the actions they cover.
+
+    Statements that list an action without wildcards are found through a dictionary;
+    only those with wildcards or ``NotAction`` are matched one by one. The answer for
+    each action is kept (at most :data:`_ACTIONS_PER_POLICY` of them), so a stream of
+    requests for the same few actions matches actions once.
+    """
+
+    __slots__ = ("_by_action", "_exact", "_patterned", "statements")
+
+    def __init__(self, statements: tuple[CompiledStatement, ...], document: PolicyDocument) -> None:
+        self.statements = statements
+        self._exact: dict[str, list[int]] = {}
+        patterned: list[int] = []
+        for statement, source in zip(statements, document.statements, strict=True):
+            names = [a.lower() for a in source.actions]
+            if source.not_actions or any("*" in n or "?" in n for n in names):
+                patterned.append(statement.index)
+                continue
+            for name in set(names):
+                self._exact.setdefault(name, []).append(statement.index)
+        self._patterned = tuple(patterned)
+        self._by_action: dict[str, tuple[CompiledStatement, ...]] = {}
+
+    def for_action(self, action: str) -> tuple[CompiledStatement, ...]:
+        """The statements whose action clause covers ``action`` (lower-cased), in order."""
+        found = self._by_action.get(action)
+        if found is None:
+            indexes = list(self._exact.get(action, ()))
+            indexes.extend(i for i in self._patterned if self.statements[i].lists_action(action))
+            found = tuple(self.statements[i] for i in sorted(indexes))
+            if len(self._by_action) >= _ACTIONS_PER_POLICY:
+                self._by_action.clear()
+            self._by_action[action] = found
+        return found
 
 
-def compiled(document: PolicyDocument) -> tuple[CompiledStatement, ...]:
-    """The compiled statements of ``document``, cached while the document is alive."""
+_compiled_cache: dict[int, tuple[weakref.ref[PolicyDocument], CompiledPolicy]] = {}
+
+
+def compiled(document: PolicyDocument) -> CompiledPolicy:
+    """The compiled form of ``document``, cached while the document is alive."""
     entry = _compiled_cache.get(id(document))
     if entry is not None and entry[0]() is document:
         return entry[1]
     variables = document.version == "2012-10-17"
-    statements = tuple(
-        CompiledStatement(i, s, variables=variables) for i, s in enumerate(document.statements)
+    policy = CompiledPolicy(
+        tuple(
+            CompiledStatement(i, s, variables=variables) for i, s in enumerate(document.statements)
+        ),
+        document,
     )
     if len(_compiled_cache) >= _CACHE_LIMIT:
         _compiled_cache.clear()
     key = id(document)
     _compiled_cache[key] = (
         weakref.ref(document, lambda _r: _compiled_cache.pop(key, None)),
-        statements,
+        policy,
     )
-    return statements
+    return policy

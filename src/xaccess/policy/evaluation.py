@@ -310,8 +310,8 @@ def evaluate(
 
     def scan(label: str, document: PolicyDocument, *, resource_based: bool) -> _Layer:
         layer = _Layer(label)
-        for statement in compiled(document):
-            if not statement.applies(action, resource, context):
+        for statement in compiled(document).for_action(action):
+            if not statement.applies(resource, context):
                 continue
             strength = DIRECT
             if resource_based:
