@@ -358,6 +358,46 @@ def evaluate(
     )
 
 
+@attrs.define
+class _Verdict:
+    """The statements, reasons and failures a decision collects, in evaluation order."""
+
+    matched: list[StatementRef] = attrs.Factory(list)
+    reasons: list[str] = attrs.Factory(list)
+    failures: list[str] = attrs.Factory(list)
+
+    def allowed_by(self, refs: Sequence[StatementRef], reason: str) -> None:
+        self.matched.extend(refs)
+        self.reasons.append(f"{reason} ({_listing(refs)})")
+
+    def decision(self) -> Decision:
+        if self.failures:
+            return Decision(
+                Outcome.IMPLICIT_DENY, tuple(self.matched), tuple(self.failures + self.reasons)
+            )
+        return Decision(Outcome.ALLOW, tuple(self.matched), tuple(self.reasons))
+
+
+def _requirements(
+    caller: Caller, *, cross: bool, strength: int, delegating: bool
+) -> tuple[bool, bool, bool]:
+    """Whether the request needs an identity allow, a resource-policy allow, and the limits.
+
+    The limits are the permissions boundary and session policies; they do not apply when a
+    same-account resource policy names the caller itself.
+    """
+    if not caller.has_identity:
+        return False, True, True
+    if cross or strength == BY_ACCOUNT:
+        # Across accounts both sides must allow; naming the account delegates to it.
+        return True, True, True
+    if strength == DIRECT:
+        return False, True, False
+    if strength == BY_ROLE or delegating:
+        return False, True, True
+    return True, False, True
+
+
 def _decide(
     request: Request,
     caller: Caller,
@@ -370,90 +410,88 @@ def _decide(
     scp_layers: list[_Layer],
 ) -> Decision:
     policy_name = _resource_policy_name(request, action)
-    delegating = policy_name != "resource policy"
-    identity_allows = [r for layer in identity_layers for r in layer.allows]
-    resource_allows = resource_layer.allows if resource_layer else []
     strength = resource_layer.strength if resource_layer else NO_MATCH
-    session_allows = [r for layer in session_layers for r in layer.allows]
-    reasons: list[str] = []
-    failures: list[str] = []
-    matched: list[StatementRef] = []
-
-    # Which layers this request needs, from who the caller is and how the resource policy names it.
     cross = caller.has_identity and request.resource_account not in (None, caller.account)
-    needs_identity, needs_resource, limited = True, True, True
-    if not caller.has_identity:
-        needs_identity = False
-    elif cross:
-        pass
-    elif strength == DIRECT:
-        needs_identity, limited = False, False
-    elif strength == BY_ROLE:
-        needs_identity = False
-    elif strength == BY_ACCOUNT:
-        pass  # naming the account delegates to its identity policies: both must allow
-    elif delegating:
-        needs_identity = False
-    else:
-        needs_resource = False
+    needs_identity, needs_resource, limited = _requirements(
+        caller, cross=cross, strength=strength, delegating=policy_name != "resource policy"
+    )
+    verdict = _Verdict()
     scope = "cross-account: " if cross else ""
-
+    resource_allows = resource_layer.allows if resource_layer else []
     if needs_resource:
         if resource_layer is None:
-            failures.append(f"{scope}no {policy_name} was given")
+            verdict.failures.append(f"{scope}no {policy_name} was given")
         elif not resource_allows:
-            failures.append(f"{scope}no statement in the {policy_name} allows it")
+            verdict.failures.append(f"{scope}no statement in the {policy_name} allows it")
         else:
-            matched.extend(resource_allows)
-            reasons.append(f"the {policy_name} allows it ({_listing(resource_allows)})")
+            verdict.allowed_by(resource_allows, f"the {policy_name} allows it")
     if needs_identity:
+        identity_allows = [r for layer in identity_layers for r in layer.allows]
         if caller.kind == "root":
-            reasons.append("the account root user needs no identity policy")
+            verdict.reasons.append("the account root user needs no identity policy")
         elif identity_allows:
-            matched.extend(identity_allows)
-            reasons.append(f"the identity policies allow it ({_listing(identity_allows)})")
+            verdict.allowed_by(identity_allows, "the identity policies allow it")
         elif cross:
-            failures.append(f"{scope}the identity policies do not allow it")
+            verdict.failures.append(f"{scope}the identity policies do not allow it")
         elif strength == BY_ACCOUNT:
-            failures.append(
+            verdict.failures.append(
                 f"the {policy_name} names only the account, so an identity policy must "
                 "allow it too, and the identity policies do not allow it"
             )
         elif resource_layer is not None:
-            failures.append(f"neither the identity policies nor the {policy_name} allow it")
+            verdict.failures.append(f"neither the identity policies nor the {policy_name} allow it")
         else:
-            failures.append("no identity policy allows it")
+            verdict.failures.append("no identity policy allows it")
     elif caller.has_identity and resource_allows:
         how = {DIRECT: "the principal itself", BY_ROLE: "the principal's role"}.get(
             strength, "the principal's account"
         )
-        reasons.append(f"same account: the {policy_name} names {how}, no identity policy is needed")
+        verdict.reasons.append(
+            f"same account: the {policy_name} names {how}, no identity policy is needed"
+        )
+    _check_limits(
+        verdict,
+        caller,
+        action,
+        boundary_layer=boundary_layer if limited else None,
+        session_layers=session_layers if limited else None,
+        scp_layers=scp_layers,
+    )
+    return verdict.decision()
 
-    if limited and boundary_layer is not None:
+
+def _check_limits(
+    verdict: _Verdict,
+    caller: Caller,
+    action: str,
+    *,
+    boundary_layer: _Layer | None,
+    session_layers: list[_Layer] | None,
+    scp_layers: list[_Layer],
+) -> None:
+    """Apply what only limits: the boundary, session policies, SCPs, root's own limits.
+
+    ``session_layers`` is ``None`` when the limits do not apply to this request.
+    """
+    if boundary_layer is not None:
         if boundary_layer.allows:
-            matched.extend(boundary_layer.allows)
-            reasons.append(
-                f"the permissions boundary allows it ({_listing(boundary_layer.allows)})"
-            )
+            verdict.allowed_by(boundary_layer.allows, "the permissions boundary allows it")
         else:
-            failures.append("the permissions boundary does not allow it")
-    if limited and session_layers:
+            verdict.failures.append("the permissions boundary does not allow it")
+    if session_layers:
+        session_allows = [r for layer in session_layers for r in layer.allows]
         if session_allows:
-            matched.extend(session_allows)
-            reasons.append(f"the session policies allow it ({_listing(session_allows)})")
+            verdict.allowed_by(session_allows, "the session policies allow it")
         else:
-            failures.append("no session policy allows it")
-    elif limited and caller.kind == "federated-user":
-        failures.append("a federated-user session without a session policy has no permissions")
+            verdict.failures.append("no session policy allows it")
+    elif session_layers is not None and caller.kind == "federated-user":
+        verdict.failures.append(
+            "a federated-user session without a session policy has no permissions"
+        )
     for layer in scp_layers:
         if layer.allows:
-            matched.extend(layer.allows)
-            reasons.append(f"{layer.label} allows it ({_listing(layer.allows)})")
+            verdict.allowed_by(layer.allows, f"{layer.label} allows it")
         else:
-            failures.append(f"{layer.label} does not allow it")
+            verdict.failures.append(f"{layer.label} does not allow it")
     if caller.kind == "root" and action.startswith("sts:assumerole"):
-        failures.append("the account root user cannot assume a role")
-
-    if failures:
-        return Decision(Outcome.IMPLICIT_DENY, tuple(matched), tuple(failures + reasons))
-    return Decision(Outcome.ALLOW, tuple(matched), tuple(reasons))
+        verdict.failures.append("the account root user cannot assume a role")
