@@ -86,3 +86,8 @@ MAX_JSON_DEPTH: Final = 64
 """Deepest nesting of JSON xaccess reads; IAM documents need at most about eight levels."""
 MAX_JSON_NUMBER_DIGITS: Final = 100
 """Longest number literal xaccess reads from JSON; longer ones are refused, not parsed."""
+
+# --- policy evaluation --------------------------------------------------------------------------
+
+MAX_PRINCIPAL_ARN: Final = 2048
+"""Longest principal a request may name: IAM's ARN type holds at most 2,048 characters."""

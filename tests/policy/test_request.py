@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -92,3 +93,19 @@ def test_evaluate_rejects_non_documents() -> None:
         evaluate(request(), identity_policies=[ALLOW_ALL, {"Statement": []}])  # type: ignore[list-item]
     with pytest.raises(ValidationError, match="resource_policy"):
         evaluate(request(), resource_policy=ALLOW_ALL.to_dict())  # type: ignore[arg-type]
+
+
+def test_huge_principal_is_refused_before_parsing() -> None:
+    """A principal longer than IAM's ARN limit is refused at once, naming the rule."""
+    prefix = "arn:aws:iam::111122223333:user/"
+    huge = prefix + "a" * 50_000_000
+    started = time.perf_counter()
+    with pytest.raises(ValidationError) as caught:
+        request(principal=huge)
+    assert time.perf_counter() - started < 1.0
+    assert caught.value.field == "principal"
+    assert "at most 2048 characters" in str(caught.value)
+    longest = prefix + "a" * (2048 - len(prefix))
+    assert len(longest) == 2048
+    with pytest.raises(ValidationError, match="user name must be 1-64"):
+        request(principal=longest)

@@ -17,6 +17,7 @@ import attrs
 from xaccess._validate import echo, type_name
 from xaccess.errors import ValidationError
 from xaccess.identifiers import validate_account_id
+from xaccess.limits import MAX_PRINCIPAL_ARN
 from xaccess.policy._conditions import ContextScalar, PreparedContext, text_of
 from xaccess.policy._principals import Caller, parse_caller
 
@@ -187,7 +188,8 @@ class Request:
             session ARN; a service principal (``ec2.amazonaws.com``); an identity
             provider (a SAML/OIDC provider ARN, or a web identity domain such as
             ``accounts.google.com``); a canonical user ID; or ``"*"`` (also
-            spelled ``"anonymous"``) for an unauthenticated caller.
+            spelled ``"anonymous"``) for an unauthenticated caller. At most 2,048
+            characters, the longest ARN IAM stores.
         action: The action, ``service:Action`` (matched ignoring case).
         resource: The resource ARN, or ``"*"`` for actions without a resource.
         context: Request context keys and their values (keys ignore case).
@@ -220,6 +222,12 @@ class Request:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.principal, str):
             raise ValidationError("principal", f"must be a string, got {type_name(self.principal)}")
+        if len(self.principal) > MAX_PRINCIPAL_ARN:
+            # Checked before any parsing, so a huge principal is refused at once.
+            raise ValidationError(
+                "principal",
+                f"must be at most {MAX_PRINCIPAL_ARN} characters, got {len(self.principal)}",
+            )
         caller = parse_caller(self.principal)
         object.__setattr__(self, "_caller", caller)
         if self.resource_account is None and self.resource != "*":
