@@ -61,7 +61,7 @@ def aws_owned_reason(action: str, resource: str) -> str | None:
         action: The action, lower-cased.
         resource: The resource ARN or ``"*"``.
     """
-    if resource == "*":
+    if resource == "*" or not action.startswith(("iam:", "kms:")):
         return None
     parts = resource.split(":", 5)
     service, account, rest = parts[2], parts[4], parts[5]

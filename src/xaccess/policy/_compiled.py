@@ -27,6 +27,7 @@ from xaccess.policy._wildcard import (
 
 if TYPE_CHECKING:
     from xaccess.policy.document import PolicyDocument, Statement
+    from xaccess.policy.evaluation import StatementRef
 
 __all__ = ["CompiledPolicy", "CompiledStatement", "compiled"]
 
@@ -69,6 +70,7 @@ class CompiledStatement:
         "not_principal",
         "not_resource",
         "principal",
+        "refs",
         "resources",
         "sid",
     )
@@ -91,6 +93,8 @@ class CompiledStatement:
         self.conditions: tuple[CompiledCondition, ...] = tuple(
             compile_condition(c, variables=variables) for c in statement.conditions
         )
+        # The StatementRef of this statement under each policy label, made once.
+        self.refs: dict[str, StatementRef] = {}
 
     def lists_action(self, action: str) -> bool:
         """Whether the statement's ``Action`` (or ``NotAction``) clause covers ``action``."""

@@ -43,6 +43,8 @@ __all__ = [
     "evaluate",
 ]
 
+_REFS_PER_STATEMENT: Final = 64
+_OWNED_SERVICES: Final = ("iam:", "kms:")  # services with resources AWS owns (see _aws_owned)
 # Actions authorised by a role's trust policy rather than by a resource policy.
 _TRUST_ACTIONS: Final = frozenset({"sts:tagsession", "sts:setsourceidentity", "sts:setcontext"})
 
@@ -125,7 +127,14 @@ class _Layer:
 
 
 def _ref(label: str, statement: CompiledStatement) -> StatementRef:
-    return StatementRef(label, statement.index, statement.sid, statement.effect)
+    """The statement's reference under ``label``, made once per statement and label."""
+    ref = statement.refs.get(label)
+    if ref is None:
+        if len(statement.refs) >= _REFS_PER_STATEMENT:
+            statement.refs.clear()
+        ref = StatementRef(label, statement.index, statement.sid, statement.effect)
+        statement.refs[label] = ref
+    return ref
 
 
 def _documents(name: str, documents: Iterable[PolicyDocument]) -> list[PolicyDocument]:
@@ -298,11 +307,11 @@ def evaluate(
     context = request._prepared
     action = request.action.lower()
     resource = request.resource
-    if caller.has_identity and needs_no_permission(action):
+    if needs_no_permission(action) and caller.has_identity:
         return Decision(
             Outcome.ALLOW, (), (f"{request.action} needs no permission and no policy can deny it",)
         )
-    owned = aws_owned_reason(action, resource)
+    owned = aws_owned_reason(action, resource) if action.startswith(_OWNED_SERVICES) else None
     if owned is not None:
         return Decision(Outcome.EXPLICIT_DENY, (), (f"denied whatever the policies say: {owned}",))
     bounded = boundary_doc is not None and caller.has_identity
@@ -358,13 +367,15 @@ def evaluate(
     )
 
 
-@attrs.define
 class _Verdict:
     """The statements, reasons and failures a decision collects, in evaluation order."""
 
-    matched: list[StatementRef] = attrs.Factory(list)
-    reasons: list[str] = attrs.Factory(list)
-    failures: list[str] = attrs.Factory(list)
+    __slots__ = ("failures", "matched", "reasons")
+
+    def __init__(self) -> None:
+        self.matched: list[StatementRef] = []
+        self.reasons: list[str] = []
+        self.failures: list[str] = []
 
     def allowed_by(self, refs: Sequence[StatementRef], reason: str) -> None:
         self.matched.extend(refs)
