@@ -153,6 +153,18 @@ def _one_document(name: str, document: PolicyDocument | None) -> PolicyDocument 
     return document
 
 
+def _resource_strength(statement: CompiledStatement, caller: Caller, *, bounded: bool) -> int:
+    """How a resource-based policy statement names the caller (``NO_MATCH`` if not at all).
+
+    A statement with neither ``Principal`` nor ``NotPrincipal`` names nobody.
+    """
+    if statement.principal is not None:
+        return principal_strength(statement.principal, caller)
+    if statement.not_principal is not None:
+        return _not_principal_strength(statement, caller, bounded=bounded)
+    return NO_MATCH
+
+
 def _not_principal_strength(statement: CompiledStatement, caller: Caller, *, bounded: bool) -> int:
     """Whether a ``NotPrincipal`` statement applies to the caller (``DIRECT``) or not.
 
@@ -324,12 +336,7 @@ def evaluate(
                 continue
             strength = DIRECT
             if resource_based:
-                if statement.principal is not None:
-                    strength = principal_strength(statement.principal, caller)
-                elif statement.not_principal is not None:
-                    strength = _not_principal_strength(statement, caller, bounded=bounded)
-                else:
-                    strength = NO_MATCH
+                strength = _resource_strength(statement, caller, bounded=bounded)
                 if strength == NO_MATCH:
                     continue
             if statement.effect == "Deny":
