@@ -3,15 +3,23 @@
 Two workloads: the vendor's ``sts:AssumeRole`` into a customer account (a
 one-statement trust policy with ``StringEquals`` on ``sts:ExternalId`` plus the
 vendor's identity policy, cross account), and an S3 request against a
-20-statement identity policy mixing wildcards and conditions. Two more lines
+20-statement identity policy mixing wildcards and conditions, and against a
+500-statement one. Each document is compiled once (on its first evaluation) and
+kept while it lives, as it is for a real user who evaluates many requests against
+the same policies; the first line of each workload is therefore the steady state. Two more lines
 compare the wildcard matcher with ``re.fullmatch`` of the equivalent regular
 expression: on a backtracking worst case, and on a typical ARN pattern.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xaccess.policy import PolicyDocument, Request, evaluate
@@ -20,7 +28,7 @@ from xaccess.policy._wildcard import compile_pattern
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-TITLE = "policy evaluation: evaluations per second (best of 3)"
+TITLE = "policy evaluation: evaluations per CPU second (best of 3)"
 
 RUNS = 20_000
 QUICK_RUNS = 300
@@ -116,6 +124,38 @@ def _twenty_statements() -> PolicyDocument:
 
 
 IDENTITY_20 = _twenty_statements()
+
+
+def _many_statements(count: int) -> PolicyDocument:
+    """An identity policy of ``count`` statements, each on its own actions and bucket.
+
+    A fifth of them use wildcards in the action, so the evaluator cannot answer from exact
+    action names alone; the one that allows the request is the last.
+    """
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": f"S{i}",
+            "Effect": "Allow",
+            "Action": [f"s3:Get*Object{i}"]
+            if i % 5 == 0
+            else [f"s3:GetObjectV{i}", f"sqs:Send{i}"],
+            "Resource": f"arn:aws:s3:::bucket-{i}/*",
+            "Condition": {"StringEquals": {"aws:PrincipalTag/team": f"team-{i}"}},
+        }
+        for i in range(count - 1)
+    ]
+    statements.append(
+        {
+            "Sid": "Home",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::home-bucket/${aws:username}/*",
+        }
+    )
+    return PolicyDocument.from_dict({"Version": "2012-10-17", "Statement": statements})
+
+
+IDENTITY_500 = _many_statements(500)
 S3_GET = Request(
     principal=f"arn:aws:iam::{VENDOR}:user/Bob",
     action="s3:GetObject",
@@ -131,37 +171,92 @@ S3_GET = Request(
 
 
 def _rate(runs: int, call: Callable[[], object]) -> float:
-    """Best calls per second over three timed batches of ``runs`` calls."""
+    """Best calls per CPU second over three batches of ``runs`` calls.
+
+    CPU time of this process, so that other processes on a shared machine do not skew it.
+    """
     call()  # warm caches
     best = float("inf")
     for _ in range(3):
-        started = time.perf_counter()
+        started = time.process_time()
         for _ in range(runs):
             call()
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return runs / best
 
 
-def run(quick: bool) -> None:
-    """Print evaluation rates for both workloads and the wildcard comparison."""
-    runs = QUICK_RUNS if quick else RUNS
+WORKLOADS: dict[str, str] = {
+    "trust": "trust policy (1 statement, StringEquals sts:ExternalId), cross account",
+    "identity20": "identity policy of 20 statements (wildcards, conditions)",
+    "identity500": "identity policy of 500 statements (a fifth with wildcard actions)",
+}
+BASELINE_ENV = "XACCESS_BENCH_BASELINE"
+"""Set to the ``src`` folder of another checkout to print this code's rates against it."""
+
+
+def evaluation_rates(runs: int) -> dict[str, float]:
+    """Evaluations per second of each workload in :data:`WORKLOADS`."""
     assert evaluate(ASSUME, resource_policy=TRUST, identity_policies=[VENDOR_IDENTITY]).allowed
     assert evaluate(S3_GET, identity_policies=[IDENTITY_20]).allowed
+    assert evaluate(S3_GET, identity_policies=[IDENTITY_500]).allowed
+    return {
+        "trust": _rate(
+            runs,
+            lambda: evaluate(ASSUME, resource_policy=TRUST, identity_policies=[VENDOR_IDENTITY]),
+        ),
+        "identity20": _rate(runs, lambda: evaluate(S3_GET, identity_policies=[IDENTITY_20])),
+        "identity500": _rate(
+            max(runs // 10, 3), lambda: evaluate(S3_GET, identity_policies=[IDENTITY_500])
+        ),
+    }
 
-    trust_rate = _rate(
-        runs,
-        lambda: evaluate(ASSUME, resource_policy=TRUST, identity_policies=[VENDOR_IDENTITY]),
+
+def _baseline_rates(source: str, runs: int) -> dict[str, float]:
+    """The same workloads run by the xaccess found in ``source``, in a child process."""
+    code = (
+        "import json, bench_evaluation as b, xaccess; "
+        f"assert xaccess.__file__.startswith({source!r}); "
+        f"print(json.dumps(b.evaluation_rates({runs})))"
     )
-    print(f"   {runs} runs per batch")
-    print(
-        f"   trust policy (1 statement, StringEquals sts:ExternalId), cross account: "
-        f"{trust_rate:10,.0f} evaluations/s ({1e6 / trust_rate:.1f} us each)"
+    here = str(Path(__file__).resolve().parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([source, here])}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
-    identity_rate = _rate(runs, lambda: evaluate(S3_GET, identity_policies=[IDENTITY_20]))
-    print(
-        f"   identity policy of 20 statements (wildcards, conditions):         "
-        f"{identity_rate:10,.0f} evaluations/s ({1e6 / identity_rate:.1f} us each)"
-    )
+    rates: dict[str, float] = json.loads(out.stdout)
+    return rates
+
+
+def _best(first: dict[str, float], second: dict[str, float]) -> dict[str, float]:
+    """The higher rate of each workload."""
+    return {key: max(first[key], second[key]) for key in first}
+
+
+def run(quick: bool) -> None:
+    """Print evaluation rates for every workload and the wildcard comparison.
+
+    With ``XACCESS_BENCH_BASELINE`` set to another checkout's ``src`` folder, the same
+    workloads also run on that code (in a child process, right after this one) and the
+    ratio of this code's rate to the baseline's is printed.
+    """
+    runs = QUICK_RUNS if quick else RUNS
+    print(f"   {runs} runs per batch (the 500-statement case {max(runs // 10, 3)})")
+    baseline_source = os.environ.get(BASELINE_ENV)
+    rates = evaluation_rates(runs)
+    baseline = None
+    if baseline_source:
+        # Alternate both sides three times and keep each side's best, so that load from
+        # other processes on a shared machine does not favour whichever side ran first.
+        baseline = _baseline_rates(baseline_source, runs)
+        for _ in range(2):
+            rates = _best(rates, evaluation_rates(runs))
+            baseline = _best(baseline, _baseline_rates(baseline_source, runs))
+    for key, label in WORKLOADS.items():
+        rate = rates[key]
+        line = f"   {label + ':':<75}{rate:10,.0f} evaluations/s ({1e6 / rate:.1f} us each)"
+        if baseline is not None:
+            line += f", baseline {baseline[key]:,.0f}/s: {rate / baseline[key]:.2f}x"
+        print(line)
     request_rate = _rate(
         runs,
         lambda: Request(

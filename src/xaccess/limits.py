@@ -136,3 +136,8 @@ MAX_TEMPLATE_DESCRIPTION: Final = 1024
 """The longest ``Description`` of a CloudFormation template."""
 MAX_LOGICAL_ID: Final = 255
 """The longest logical ID (parameter, resource, output name) of a CloudFormation template."""
+
+# --- policy evaluation --------------------------------------------------------------------------
+
+MAX_PRINCIPAL_ARN: Final = 2048
+"""Longest principal a request may name: IAM's ARN type holds at most 2,048 characters."""

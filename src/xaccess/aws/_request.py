@@ -36,7 +36,7 @@ from xaccess.identifiers import (
     validate_source_identity,
     validate_tags,
 )
-from xaccess.policy.document import PolicyDocument
+from xaccess.policy.model import PolicyDocument
 
 if TYPE_CHECKING:
     import datetime as dt

@@ -67,7 +67,7 @@ if TYPE_CHECKING:
         RoleArn,
         Tag,
     )
-    from xaccess.policy.document import PolicyDocument
+    from xaccess.policy.model import PolicyDocument
 
 __all__ = [
     "AssumeRoleClient",

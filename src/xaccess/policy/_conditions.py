@@ -16,14 +16,14 @@ import functools
 import ipaddress
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, TypeAlias
 
 from xaccess.policy._wildcard import Token, WildcardPattern, compile_tokens, split_tokens, tokenize
 
 if TYPE_CHECKING:
-    from xaccess.policy.document import Condition, ConditionValue
+    from xaccess.policy.model import Condition, ConditionValue
 
 __all__ = [
     "CompiledCondition",
@@ -55,8 +55,7 @@ _DATE: Final = re.compile(
     r"(?P<zone>[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?)?)?",
     re.ASCII,
 )
-# ${name} or ${name, 'default'}; the special variables are ${*}, ${?} and ${$}.
-_VARIABLE: Final = re.compile(r"\$\{([^}]*)\}")
+# The body of ${name} or ${name, 'default'}; the special variables are ${*}, ${?} and ${$}.
 _VARIABLE_BODY: Final = re.compile(r"\s*([^\s,']+)\s*(?:,\s*'([^']*)'\s*)?")
 _SPECIAL: Final = {"*": "*", "?": "?", "$": "$"}
 
@@ -178,17 +177,37 @@ class _Variable:
         self.default = default
 
 
-class _Literal:
-    """Text that never has wildcard meaning (``${*}``, ``${?}``, ``${$}``)."""
+class _Text:
+    """Fixed policy text, with its wildcard tokens worked out once when parsed.
 
-    __slots__ = ("text",)
+    Raw policy text keeps its wildcards (``*`` and ``?`` become tokens); the special
+    variables ``${*}``, ``${?}`` and ``${$}`` are one literal token each.
+    """
 
-    def __init__(self, text: str) -> None:
+    __slots__ = ("text", "tokens")
+
+    def __init__(self, text: str, *, wildcards: bool) -> None:
         self.text = text
+        self.tokens: tuple[Token, ...] = tokenize(text) if wildcards else (text,)
 
 
-Template: TypeAlias = tuple[str | _Variable | _Literal, ...]
-"""Policy text split into raw text (wildcards active), variables and literal characters."""
+Template: TypeAlias = tuple[_Text | _Variable, ...]
+"""Policy text split into fixed text (raw or literal) and variables."""
+
+
+def _variable_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The ``(index of "${", index of "}")`` of each ``${...}`` in ``text``, left to right.
+
+    One pass: once no ``}`` follows, no later ``${`` can close either, so many unclosed
+    ``${`` cost no more than reading the text once.
+    """
+    opening = text.find("${")
+    while opening >= 0:
+        closing = text.find("}", opening + 2)
+        if closing < 0:
+            return
+        yield opening, closing
+        opening = text.find("${", closing + 1)
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -196,26 +215,26 @@ def parse_template(text: str) -> Template | None:
     """Split policy text at its ``${...}`` variables; ``None`` if it has none."""
     if "${" not in text:
         return None
-    parts: list[str | _Variable | _Literal] = []
+    parts: list[_Text | _Variable] = []
     start = 0
-    for match in _VARIABLE.finditer(text):
-        body = match.group(1)
-        item: _Variable | _Literal
+    for opening, closing in _variable_spans(text):
+        body = text[opening + 2 : closing]
+        item: _Variable | _Text
         if body.strip() in _SPECIAL:
-            item = _Literal(_SPECIAL[body.strip()])
+            item = _Text(_SPECIAL[body.strip()], wildcards=False)
         else:
             parsed = _VARIABLE_BODY.fullmatch(body)
             if parsed is None:
                 continue  # not a variable: stays literal policy text
             item = _Variable(parsed.group(1).lower(), parsed.group(2))
-        if match.start() > start:
-            parts.append(text[start : match.start()])
+        if opening > start:
+            parts.append(_Text(text[start:opening], wildcards=True))
         parts.append(item)
-        start = match.end()
+        start = closing + 1
     if not parts:
         return None
     if start < len(text):
-        parts.append(text[start:])
+        parts.append(_Text(text[start:], wildcards=True))
     return tuple(parts)
 
 
@@ -228,9 +247,7 @@ def resolve_text(template: Template, variables: Mapping[str, str]) -> str | None
     """Substitute every variable; ``None`` if one has neither a value nor a default."""
     out: list[str] = []
     for item in template:
-        if isinstance(item, str):
-            out.append(item)
-        elif isinstance(item, _Literal):
+        if isinstance(item, _Text):
             out.append(item.text)
         else:
             value = _value_of(item, variables)
@@ -244,10 +261,8 @@ def resolve_tokens(template: Template, variables: Mapping[str, str]) -> tuple[To
     """Like :func:`resolve_text`, but as wildcard tokens: substituted text stays literal."""
     out: list[Token] = []
     for item in template:
-        if isinstance(item, str):
-            out.extend(tokenize(item))
-        elif isinstance(item, _Literal):
-            out.append(item.text)
+        if isinstance(item, _Text):
+            out.extend(item.tokens)
         else:
             value = _value_of(item, variables)
             if value is None:

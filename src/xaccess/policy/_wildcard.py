@@ -44,7 +44,7 @@ _CACHE_SIZE: Final = 4096
 class _Segment:
     """A fixed-length piece of a pattern: literal runs at offsets, ``?`` elsewhere."""
 
-    __slots__ = ("length", "runs", "text")
+    __slots__ = ("_accept", "_any", "length", "runs", "text")
 
     def __init__(self, tokens: list[Token]) -> None:
         runs: list[tuple[int, str]] = []
@@ -65,6 +65,24 @@ class _Segment:
         self.text: str | None = runs[0][1] if len(runs) == 1 and offset == len(runs[0][1]) else None
         if offset == 0:
             self.text = ""
+        # Bit-parallel (shift-and) tables for segments of several literal runs, where probing
+        # candidate positions one by one could cost the segment's length at every position.
+        self._accept: dict[str, int] = {}
+        self._any = 0
+        if len(runs) > 1:
+            self._build_tables()
+
+    def _build_tables(self) -> None:
+        """Bit ``j`` of ``_accept[c]`` is set when position ``j`` accepts ``c`` (``?`` or ``c``)."""
+        literal = 0
+        for offset, text in self.runs:
+            for i, char in enumerate(text):
+                bit = 1 << (offset + i)
+                literal |= bit
+                self._accept[char] = self._accept.get(char, 0) | bit
+        self._any = ((1 << self.length) - 1) & ~literal
+        for char in self._accept:
+            self._accept[char] |= self._any
 
     def match_at(self, value: str, pos: int) -> bool:
         """Whether this segment matches ``value`` starting at ``pos`` (which must fit)."""
@@ -81,6 +99,8 @@ class _Segment:
             return value.find(self.text, start, stop)
         if not self.runs:
             return start
+        if self._accept:
+            return self._shift_and(value, start, stop)
         anchor_offset, anchor = self.runs[0]
         pos = start
         while pos <= last:
@@ -91,6 +111,20 @@ class _Segment:
             if self.match_at(value, candidate):
                 return candidate
             pos = candidate + 1
+        return -1
+
+    def _shift_and(self, value: str, start: int, stop: int) -> int:
+        """Leftmost match by shift-and: one pass over ``value``, whatever the segment holds.
+
+        Bit ``j`` of ``state`` says that the last ``j + 1`` characters read match the
+        segment's first ``j + 1`` positions, so every candidate position is tracked at once.
+        """
+        accept, anything, length = self._accept, self._any, self.length
+        state = 0
+        for i in range(start, stop):
+            state = ((state << 1) | 1) & accept.get(value[i], anything)
+            if state.bit_length() == length:  # the top bit: the whole segment matched
+                return i - length + 1
         return -1
 
 

@@ -12,38 +12,27 @@ operator). Where AWS leaves room, or where this model simplifies, the choice is
 stated in the docstring of :func:`evaluate`.
 """
 
-from __future__ import annotations
-
 import enum
-import functools
-import math
-import re
-import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Final, Literal, TypeAlias
+from collections.abc import Iterable, Sequence
+from typing import Final, Literal
 
 import attrs
 
+from xaccess._validate import type_name
 from xaccess.errors import ValidationError
-from xaccess.identifiers import Arn, AssumedRoleArn, RoleArn, principal_kind, validate_account_id
-from xaccess.policy._conditions import (
-    CompiledCondition,
-    ContextScalar,
-    PreparedContext,
-    Template,
-    compile_condition,
-    parse_template,
-    resolve_tokens,
-    text_of,
+from xaccess.policy._aws_owned import aws_owned_reason, needs_no_permission
+from xaccess.policy._compiled import CompiledStatement, compiled
+from xaccess.policy._principals import (
+    BY_ACCOUNT,
+    BY_ROLE,
+    DIRECT,
+    NO_MATCH,
+    Caller,
+    exempt,
+    principal_strength,
 )
-from xaccess.policy._wildcard import (
-    Token,
-    WildcardPattern,
-    compile_pattern,
-    compile_tokens,
-    tokenize,
-)
-from xaccess.policy.document import PolicyDocument, Principal, Statement
+from xaccess.policy.model import PolicyDocument
+from xaccess.policy.request import ContextValue, Request
 
 __all__ = [
     "ContextValue",
@@ -54,42 +43,10 @@ __all__ = [
     "evaluate",
 ]
 
-ContextValue: TypeAlias = str | bool | int | float | Sequence[str]
-"""The value of one request context key, which is a scalar or a sequence of strings.
-
-A sequence makes the key multivalued.
-
-.. versionadded:: 0.1.0
-"""
-
-_ANONYMOUS: Final = frozenset({"*", "anonymous"})
-_ACTION: Final = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9_-]+", re.ASCII)
-_RESOURCE: Final = re.compile(r"arn:[^:]*:[^:]*:[^:]*:[^:]*:.+", re.ASCII | re.DOTALL)
-_ACCOUNT_ID: Final = re.compile(r"[0-9]{12}", re.ASCII)
-_DOMAIN: Final = re.compile(
-    r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+",
-    re.ASCII,
-)
-_CANONICAL_USER: Final = re.compile(r"[0-9a-f]{64}", re.ASCII)
-_CONTEXT_KEY: Final = re.compile(r"[^:\s]+:\S+", re.ASCII)
-_SERVICE_SUFFIXES: Final = (".amazonaws.com", ".amazonaws.com.cn")
-_WEB_IDENTITY_PROVIDERS: Final = frozenset(
-    {
-        "cognito-identity.amazonaws.com",
-        "www.amazon.com",
-        "graph.facebook.com",
-        "accounts.google.com",
-    }
-)
+_REFS_PER_STATEMENT: Final = 64
+_OWNED_SERVICES: Final = ("iam:", "kms:")  # services with resources AWS owns (see _aws_owned)
 # Actions authorised by a role's trust policy rather than by a resource policy.
 _TRUST_ACTIONS: Final = frozenset({"sts:tagsession", "sts:setsourceidentity", "sts:setcontext"})
-_CACHE_LIMIT: Final = 1024
-
-# How a resource-based policy statement names the caller, weakest first.
-_NO_MATCH: Final = 0
-_BY_ACCOUNT: Final = 1  # the caller's account (12-digit ID or root ARN)
-_BY_ROLE: Final = 2  # the role whose session is calling
-_DIRECT: Final = 3  # the caller itself (user, session, service...) or everyone
 
 
 class Outcome(enum.StrEnum):
@@ -159,443 +116,6 @@ class Decision:
         return f"{self.outcome.value}: " + "; ".join(self.reasons)
 
 
-# -- the request -------------------------------------------------------------------
-
-
-class _FrozenContext(Mapping[str, ContextValue]):
-    """An immutable, hashable mapping of context keys to values (sequences as tuples)."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: dict[str, ContextValue]) -> None:
-        self._data = data
-
-    def __getitem__(self, key: str) -> ContextValue:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __hash__(self) -> int:
-        return hash(frozenset(self._data.items()))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Mapping):
-            return NotImplemented
-        return dict(self._data) == dict(other.items())
-
-    def __repr__(self) -> str:
-        return repr(self._data)
-
-
-def _freeze_context(value: Mapping[str, ContextValue]) -> Mapping[str, ContextValue]:
-    if isinstance(value, _FrozenContext):
-        return value
-    if not isinstance(value, Mapping):
-        raise ValidationError("context", f"must be a mapping, got {type(value).__name__}")
-    data: dict[str, ContextValue] = {}
-    seen: dict[str, str] = {}
-    for key, item in value.items():
-        if not isinstance(key, str) or not _CONTEXT_KEY.fullmatch(key):
-            raise ValidationError(
-                "context", f"key {key!r} must look like 'prefix:name' (e.g. 'sts:ExternalId')"
-            )
-        where = f"context[{key!r}]"
-        if key.lower() in seen:
-            raise ValidationError(
-                where, f"duplicates {seen[key.lower()]!r}: context keys ignore case"
-            )
-        seen[key.lower()] = key
-        if isinstance(item, str | bool | int):
-            data[key] = item
-        elif isinstance(item, float):
-            if not math.isfinite(item):
-                raise ValidationError(where, "must be a finite number")
-            data[key] = item
-        elif isinstance(item, Sequence | frozenset | set):
-            members = tuple(item)
-            if not all(isinstance(m, str) for m in members):
-                raise ValidationError(where, "a multivalued key holds strings only")
-            # Sets have no order of their own: sort them so that equal requests compare equal.
-            data[key] = tuple(sorted(members)) if isinstance(item, frozenset | set) else members
-        else:
-            raise ValidationError(
-                where,
-                "must be a string, boolean, number or a sequence of strings, "
-                f"got {type(item).__name__}",
-            )
-    return _FrozenContext(data)
-
-
-_Kind = Literal[
-    "anonymous",
-    "root",
-    "user",
-    "role",
-    "assumed-role",
-    "federated-user",
-    "service",
-    "identity-provider",
-    "canonical-user",
-]
-
-
-@attrs.frozen
-class _Caller:
-    """What evaluation needs to know about the request's principal."""
-
-    kind: _Kind
-    name: str  # the principal as given
-    partition: str | None = None
-    account: str | None = None
-    role_name: str | None = None
-    principal_arn: str | None = None  # aws:PrincipalArn: a session's role, else the ARN itself
-    user_name: str | None = None
-
-    @property
-    def has_identity(self) -> bool:
-        """Whether the caller is an IAM identity (with an account and identity policies)."""
-        return self.account is not None
-
-
-@functools.lru_cache(maxsize=1024)
-def _parse_caller(principal: str) -> _Caller:
-    if principal in _ANONYMOUS:
-        return _Caller("anonymous", principal)
-    if principal.startswith("arn:"):
-        arn = Arn.parse(principal, field="principal")
-        if arn.service == "iam" and arn.resource_type in ("saml-provider", "oidc-provider"):
-            return _Caller("identity-provider", principal, arn.partition)
-        kind = principal_kind(principal, field="principal")
-        caller = _Caller(kind, principal, arn.partition, arn.account, principal_arn=principal)
-        if kind == "role":
-            return attrs.evolve(caller, role_name=RoleArn.parse(principal).name)
-        if kind == "assumed-role":
-            session = AssumedRoleArn.parse(principal)
-            return attrs.evolve(
-                caller, role_name=session.role_name, principal_arn=str(session.role_arn())
-            )
-        if kind == "user":
-            return attrs.evolve(caller, user_name=arn.resource.rsplit("/", 1)[1])
-        return caller
-    if _DOMAIN.fullmatch(principal):
-        lowered = principal.lower()
-        is_service = lowered.endswith(_SERVICE_SUFFIXES) and lowered not in _WEB_IDENTITY_PROVIDERS
-        return _Caller("service" if is_service else "identity-provider", lowered)
-    if _CANONICAL_USER.fullmatch(principal):
-        return _Caller("canonical-user", principal)
-    raise ValidationError(
-        "principal",
-        f"{principal[:40]!r} is not a principal: expected an ARN (account root, user, role, "
-        "assumed-role or federated-user session, SAML/OIDC provider), a service or identity "
-        "provider name such as 'ec2.amazonaws.com', a canonical user ID, or '*' for anonymous",
-    )
-
-
-_PRINCIPAL_TYPES: Final[dict[str, str]] = {
-    "anonymous": "Anonymous",
-    "root": "Account",
-    "user": "User",
-    "role": "AssumedRole",
-    "assumed-role": "AssumedRole",
-    "federated-user": "FederatedUser",
-}
-
-
-def _derived_context(caller: _Caller, resource_account: str | None) -> dict[str, ContextValue]:
-    out: dict[str, ContextValue] = {}
-    if caller.principal_arn is not None:
-        out["aws:PrincipalArn"] = caller.principal_arn
-    if caller.account is not None:
-        out["aws:PrincipalAccount"] = caller.account
-    if caller.kind in _PRINCIPAL_TYPES:
-        out["aws:PrincipalType"] = _PRINCIPAL_TYPES[caller.kind]
-    if caller.user_name is not None:
-        out["aws:username"] = caller.user_name
-    if caller.kind == "root" and caller.account is not None:
-        out["aws:userid"] = caller.account
-    if caller.kind == "anonymous":
-        out["aws:userid"] = "anonymous"
-    out["aws:PrincipalIsAWSService"] = caller.kind == "service"
-    if caller.kind == "service":
-        out["aws:PrincipalServiceName"] = caller.name
-    if resource_account is not None:
-        out["aws:ResourceAccount"] = resource_account
-    return out
-
-
-def _prepare(
-    derived: Mapping[str, ContextValue], given: Mapping[str, ContextValue]
-) -> PreparedContext:
-    values: dict[str, tuple[ContextScalar, ...]] = {}
-    variables: dict[str, str] = {}
-    for source in (derived, given):
-        for key, value in source.items():
-            lowered = key.lower()
-            if isinstance(value, str | bool | int | float):
-                values[lowered] = (value,)
-                variables[lowered] = text_of(value)
-            else:
-                values[lowered] = tuple(value)
-                variables.pop(lowered, None)
-    return PreparedContext(values, variables)
-
-
-def _check_action(_instance: object, _attribute: object, value: str) -> None:
-    if not isinstance(value, str) or not _ACTION.fullmatch(value):
-        raise ValidationError(
-            "action",
-            f"{value!r} is not an action: expected 'service:Action', e.g. 'sts:AssumeRole'",
-        )
-
-
-def _check_resource(_instance: object, _attribute: object, value: str) -> None:
-    if not isinstance(value, str) or not (value == "*" or _RESOURCE.fullmatch(value)):
-        raise ValidationError(
-            "resource",
-            f"{value!r} is not a resource: expected an ARN "
-            "('arn:partition:service:region:account:resource') or '*'",
-        )
-
-
-def _check_resource_account(_instance: object, _attribute: object, value: str | None) -> None:
-    if value is not None:
-        validate_account_id(value, field="resource_account")
-
-
-@attrs.frozen(kw_only=True)
-class Request:
-    """One request to AWS, as the policy evaluation sees it.
-
-    Args:
-        principal: Who makes the request: an account root
-            (``arn:aws:iam::ACCOUNT:root``), IAM user, IAM role (standing for a
-            session of that role), assumed-role session
-            (``arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION``) or federated-user
-            session ARN; a service principal (``ec2.amazonaws.com``); an identity
-            provider (a SAML/OIDC provider ARN, or a web identity domain such as
-            ``accounts.google.com``); a canonical user ID; or ``"*"`` (also
-            spelled ``"anonymous"``) for an unauthenticated caller.
-        action: The action, ``service:Action`` (matched ignoring case).
-        resource: The resource ARN, or ``"*"`` for actions without a resource.
-        context: Request context keys and their values (keys ignore case).
-            These override the keys derived from the request: ``aws:PrincipalArn``
-            (for a session, its role's ARN with the path ``/``),
-            ``aws:PrincipalAccount``, ``aws:PrincipalType``, ``aws:username``
-            (IAM users), ``aws:userid`` (account root, anonymous),
-            ``aws:PrincipalIsAWSService``, ``aws:PrincipalServiceName`` and
-            ``aws:ResourceAccount``. Time keys such as ``aws:CurrentTime`` are
-            never derived: pass them when policies test them.
-        resource_account: The account that owns the resource. Derived from the
-            resource ARN when it names one; pass it for ARNs that do not (S3
-            buckets). When it stays unknown, the resource is taken to be in the
-            principal's account.
-
-    Raises:
-        ValidationError: If a field is malformed.
-
-    .. versionadded:: 0.1.0
-    """
-
-    principal: str = attrs.field()
-    action: str = attrs.field(validator=_check_action)
-    resource: str = attrs.field(validator=_check_resource)
-    context: Mapping[str, ContextValue] = attrs.field(factory=dict, converter=_freeze_context)
-    resource_account: str | None = attrs.field(default=None, validator=_check_resource_account)
-    _caller: _Caller = attrs.field(init=False, repr=False, eq=False, hash=False)
-    _prepared: PreparedContext = attrs.field(init=False, repr=False, eq=False, hash=False)
-
-    def __attrs_post_init__(self) -> None:
-        if not isinstance(self.principal, str):
-            raise ValidationError(
-                "principal", f"must be a string, got {type(self.principal).__name__}"
-            )
-        caller = _parse_caller(self.principal)
-        object.__setattr__(self, "_caller", caller)
-        if self.resource_account is None and self.resource != "*":
-            account = self.resource.split(":", 5)[4]
-            if _ACCOUNT_ID.fullmatch(account):
-                object.__setattr__(self, "resource_account", account)
-        derived = _derived_context(caller, self.resource_account)
-        object.__setattr__(self, "_prepared", _prepare(derived, self.context))
-
-
-# -- compiled policies -------------------------------------------------------------
-
-
-class _ResourcePattern:
-    """A ``Resource`` entry; policy variables are substituted in the part after the fifth colon."""
-
-    __slots__ = ("_prefix", "_static", "_template")
-
-    def __init__(self, pattern: str, *, variables: bool) -> None:
-        self._static: WildcardPattern | None = None
-        self._prefix: tuple[Token, ...] = ()
-        self._template: Template | None = None
-        parts = pattern.split(":", 5)
-        template = parse_template(parts[5]) if variables and len(parts) == 6 else None
-        if template is None:
-            self._static = compile_pattern(pattern)
-        else:
-            self._prefix = tokenize(":".join(parts[:5]) + ":")
-            self._template = template
-
-    def matches(self, resource: str, context: PreparedContext) -> bool:
-        if self._static is not None:
-            return self._static.matches(resource)
-        assert self._template is not None  # noqa: S101 - set when _static is not
-        tokens = resolve_tokens(self._template, context.variables)
-        return tokens is not None and compile_tokens(self._prefix + tokens).matches(resource)
-
-
-class _CompiledStatement:
-    __slots__ = (
-        "actions",
-        "conditions",
-        "effect",
-        "index",
-        "not_action",
-        "not_principal",
-        "not_resource",
-        "principal",
-        "resources",
-        "sid",
-    )
-
-    def __init__(self, index: int, statement: Statement, *, variables: bool) -> None:
-        self.index = index
-        self.sid = statement.sid
-        self.effect: Literal["Allow", "Deny"] = statement.effect
-        self.not_action = bool(statement.not_actions)
-        self.actions = tuple(
-            compile_pattern(a.lower()) for a in statement.not_actions or statement.actions
-        )
-        self.not_resource = bool(statement.not_resources)
-        listed = statement.not_resources or statement.resources
-        self.resources = (
-            tuple(_ResourcePattern(r, variables=variables) for r in listed) if listed else None
-        )
-        self.principal = statement.principal
-        self.not_principal = statement.not_principal
-        self.conditions: tuple[CompiledCondition, ...] = tuple(
-            compile_condition(c, variables=variables) for c in statement.conditions
-        )
-
-    def applies(self, action: str, resource: str, context: PreparedContext) -> bool:
-        """Whether action, resource and conditions match (the principal is checked apart)."""
-        listed = False
-        for pattern in self.actions:
-            if pattern.matches(action):
-                listed = True
-                break
-        if listed is self.not_action:
-            return False
-        if self.resources is not None:
-            listed = False
-            for entry in self.resources:
-                if entry.matches(resource, context):
-                    listed = True
-                    break
-            if listed is self.not_resource:
-                return False
-        return all(condition.holds(context) for condition in self.conditions)
-
-
-_compiled_cache: dict[int, tuple[weakref.ref[PolicyDocument], tuple[_CompiledStatement, ...]]] = {}
-
-
-def _compiled(document: PolicyDocument) -> tuple[_CompiledStatement, ...]:
-    """The compiled statements of ``document``, cached while the document is alive."""
-    entry = _compiled_cache.get(id(document))
-    if entry is not None and entry[0]() is document:
-        return entry[1]
-    variables = document.version == "2012-10-17"
-    statements = tuple(
-        _CompiledStatement(i, s, variables=variables) for i, s in enumerate(document.statements)
-    )
-    if len(_compiled_cache) >= _CACHE_LIMIT:
-        _compiled_cache.clear()
-    key = id(document)
-    _compiled_cache[key] = (
-        weakref.ref(document, lambda _r: _compiled_cache.pop(key, None)),
-        statements,
-    )
-    return statements
-
-
-# -- principals --------------------------------------------------------------------
-
-
-def _names_account(entry: str, caller: _Caller) -> bool:
-    """Whether an AWS principal entry is the caller's account (ID or root ARN)."""
-    if caller.account is None:
-        return False
-    if entry == caller.account:
-        return True
-    return entry == f"arn:{caller.partition}:iam::{caller.account}:root"
-
-
-def _names_role(entry: str, caller: _Caller) -> bool:
-    """Whether an AWS principal entry is the role of the caller (any path, same name)."""
-    if caller.role_name is None:
-        return False
-    prefix = f"arn:{caller.partition}:iam::{caller.account}:role/"
-    return entry.startswith(prefix) and entry.rsplit("/", 1)[1] == caller.role_name
-
-
-def _principal_strength(principal: Principal, caller: _Caller) -> int:
-    """How directly ``principal`` names the caller (``_NO_MATCH`` if it does not)."""
-    if principal.everyone or "*" in principal.aws:
-        return _DIRECT
-    best = _NO_MATCH
-    if caller.kind == "service":
-        return _DIRECT if caller.name in (s.lower() for s in principal.service) else _NO_MATCH
-    if caller.kind == "identity-provider":
-        names = {f if f.startswith("arn:") else f.lower() for f in principal.federated}
-        return _DIRECT if caller.name in names else _NO_MATCH
-    if caller.kind == "canonical-user":
-        return _DIRECT if caller.name in principal.canonical_user else _NO_MATCH
-    for entry in principal.aws:
-        if entry == caller.name and caller.kind in ("user", "assumed-role", "federated-user"):
-            return _DIRECT
-        if _names_role(entry, caller):
-            best = _BY_ROLE
-        elif best == _NO_MATCH and _names_account(entry, caller):
-            best = _BY_ACCOUNT
-    return best
-
-
-def _exempt(not_principal: Principal, caller: _Caller) -> bool:
-    """Whether a ``NotPrincipal`` exempts the caller.
-
-    AWS may check the caller's account, role and session (or user) one after the
-    other, so every one of them must be listed for the caller to be exempt.
-    """
-    if not_principal.everyone or "*" in not_principal.aws:
-        return True
-    if caller.kind == "service":
-        return caller.name in (s.lower() for s in not_principal.service)
-    if caller.kind == "identity-provider":
-        return caller.name in {
-            f if f.startswith("arn:") else f.lower() for f in not_principal.federated
-        }
-    if caller.kind == "canonical-user":
-        return caller.name in not_principal.canonical_user
-    if caller.kind == "anonymous":
-        return False
-    entries = not_principal.aws
-    if not any(_names_account(e, caller) for e in entries):
-        return False
-    if caller.role_name is not None and not any(_names_role(e, caller) for e in entries):
-        return False
-    if caller.kind in ("user", "assumed-role", "federated-user"):
-        return caller.name in entries
-    return True
-
-
 # -- evaluation --------------------------------------------------------------------
 
 
@@ -603,11 +123,18 @@ def _exempt(not_principal: Principal, caller: _Caller) -> bool:
 class _Layer:
     label: str
     allows: list[StatementRef] = attrs.Factory(list)
-    strength: int = _NO_MATCH
+    strength: int = NO_MATCH
 
 
-def _ref(label: str, statement: _CompiledStatement) -> StatementRef:
-    return StatementRef(label, statement.index, statement.sid, statement.effect)
+def _ref(label: str, statement: CompiledStatement) -> StatementRef:
+    """The statement's reference under ``label``, made once per statement and label."""
+    ref = statement.refs.get(label)
+    if ref is None:
+        if len(statement.refs) >= _REFS_PER_STATEMENT:
+            statement.refs.clear()
+        ref = StatementRef(label, statement.index, statement.sid, statement.effect)
+        statement.refs[label] = ref
+    return ref
 
 
 def _documents(name: str, documents: Iterable[PolicyDocument]) -> list[PolicyDocument]:
@@ -615,15 +142,42 @@ def _documents(name: str, documents: Iterable[PolicyDocument]) -> list[PolicyDoc
     for i, document in enumerate(out):
         if not isinstance(document, PolicyDocument):
             raise ValidationError(
-                f"{name}[{i}]", f"must be a PolicyDocument, got {type(document).__name__}"
+                f"{name}[{i}]", f"must be a PolicyDocument, got {type_name(document)}"
             )
     return out
 
 
 def _one_document(name: str, document: PolicyDocument | None) -> PolicyDocument | None:
     if document is not None and not isinstance(document, PolicyDocument):
-        raise ValidationError(name, f"must be a PolicyDocument, got {type(document).__name__}")
+        raise ValidationError(name, f"must be a PolicyDocument, got {type_name(document)}")
     return document
+
+
+def _resource_strength(statement: CompiledStatement, caller: Caller, *, bounded: bool) -> int:
+    """How a resource-based policy statement names the caller (``NO_MATCH`` if not at all).
+
+    A statement with neither ``Principal`` nor ``NotPrincipal`` names nobody.
+    """
+    if statement.principal is not None:
+        return principal_strength(statement.principal, caller)
+    if statement.not_principal is not None:
+        return _not_principal_strength(statement, caller, bounded=bounded)
+    return NO_MATCH
+
+
+def _not_principal_strength(statement: CompiledStatement, caller: Caller, *, bounded: bool) -> int:
+    """Whether a ``NotPrincipal`` statement applies to the caller (``DIRECT``) or not.
+
+    ``NotPrincipal`` is supported with ``Deny`` only: an ``Allow`` with it grants nothing.
+    A ``Deny`` with it always applies to a caller that has a permissions boundary,
+    whatever it lists (IAM User Guide, "AWS JSON policy elements: NotPrincipal").
+    """
+    assert statement.not_principal is not None  # noqa: S101 - checked by the caller
+    if statement.effect == "Allow":
+        return NO_MATCH
+    if bounded:
+        return DIRECT
+    return NO_MATCH if exempt(statement.not_principal, caller) else DIRECT
 
 
 def _resource_policy_name(request: Request, action: str) -> str:
@@ -655,20 +209,29 @@ def evaluate(
 ) -> Decision:
     """Decide a request the way IAM does.
 
-    An explicit ``Deny`` in any applicable policy wins. Otherwise an ``Allow`` is
-    needed, and the policy types combine as follows:
+    Two rules come before any policy: ``sts:GetCallerIdentity`` is allowed to every
+    IAM identity, whatever the policies say; and changing an AWS-owned resource (an
+    AWS managed policy, a service-linked role or a role under ``/aws-reserved/``, a KMS
+    alias under ``alias/aws/``) is an explicit deny with no statement behind it, whose
+    reason says why.
+
+    Otherwise an explicit ``Deny`` in any applicable policy wins. Otherwise an ``Allow``
+    is needed, and the policy types combine as follows:
 
     - Same account (the principal's account owns the resource, or the resource
       account is unknown): an allow from the identity policies or from the
       resource policy is enough. A resource-policy statement that names the
       caller itself (user, role session, federated-user session, service) or
-      everyone (``"*"``, or an ``Allow`` with ``NotPrincipal``) is not limited
+      everyone (``"*"``) is not limited
       by the permissions boundary or session policies; one that names the
-      caller's role or account is.
+      caller's role is.
+    - A resource-policy statement that names only the caller's account (its ID
+      or root ARN) delegates to the account: an identity-policy allow is needed
+      as well, in every resource-based policy (IAM User Guide, "Principal",
+      AWS account principals).
     - Role trust policies (``sts:AssumeRole*``, ``sts:TagSession``,
       ``sts:SetSourceIdentity``, ``sts:SetContext`` on a role) and KMS key
-      policies must allow the request themselves. If they name only the
-      caller's account, an identity-policy allow is needed as well.
+      policies must allow the request themselves.
     - Cross account: both the caller's identity policies and the resource
       policy must allow. Without a resource policy the request is denied.
     - Callers that are not IAM identities (anonymous, services, identity
@@ -695,8 +258,10 @@ def evaluate(
       match exactly. Partial wildcards in principals have no wildcard meaning
       (AWS does not allow them). Resource-policy statements without a
       principal match nobody; principals in other policy types are ignored.
-    - ``NotPrincipal`` exempts a caller only when its account, its role (for a
-      session) and the caller itself are all listed, because AWS may check each.
+    - ``NotPrincipal`` works with ``Deny`` only (an ``Allow`` with it grants
+      nothing). It exempts a caller only when its account, its role (for a session)
+      and the caller itself are all listed, because AWS may check each; and it never
+      exempts a caller that has a permissions boundary.
     - A statement without ``Resource``/``NotResource`` applies to any resource.
     - Policy variables (``${aws:username}``, ``${aws:PrincipalTag/k}``,
       ``${key, 'default'}``, ``${*}``, ``${?}``, ``${$}``) are substituted only
@@ -754,22 +319,25 @@ def evaluate(
     context = request._prepared
     action = request.action.lower()
     resource = request.resource
+    if needs_no_permission(action) and caller.has_identity:
+        return Decision(
+            Outcome.ALLOW, (), (f"{request.action} needs no permission and no policy can deny it",)
+        )
+    owned = aws_owned_reason(action, resource) if action.startswith(_OWNED_SERVICES) else None
+    if owned is not None:
+        return Decision(Outcome.EXPLICIT_DENY, (), (f"denied whatever the policies say: {owned}",))
+    bounded = boundary_doc is not None and caller.has_identity
     denies: list[StatementRef] = []
 
     def scan(label: str, document: PolicyDocument, *, resource_based: bool) -> _Layer:
         layer = _Layer(label)
-        for statement in _compiled(document):
-            if not statement.applies(action, resource, context):
+        for statement in compiled(document).for_action(action):
+            if not statement.applies(resource, context):
                 continue
-            strength = _DIRECT
+            strength = DIRECT
             if resource_based:
-                if statement.principal is not None:
-                    strength = _principal_strength(statement.principal, caller)
-                elif statement.not_principal is not None:
-                    strength = _NO_MATCH if _exempt(statement.not_principal, caller) else _DIRECT
-                else:
-                    strength = _NO_MATCH
-                if strength == _NO_MATCH:
+                strength = _resource_strength(statement, caller, bounded=bounded)
+                if strength == NO_MATCH:
                     continue
             if statement.effect == "Deny":
                 denies.append(_ref(label, statement))
@@ -806,9 +374,51 @@ def evaluate(
     )
 
 
+class _Verdict:
+    """The statements, reasons and failures a decision collects, in evaluation order."""
+
+    __slots__ = ("failures", "matched", "reasons")
+
+    def __init__(self) -> None:
+        self.matched: list[StatementRef] = []
+        self.reasons: list[str] = []
+        self.failures: list[str] = []
+
+    def allowed_by(self, refs: Sequence[StatementRef], reason: str) -> None:
+        self.matched.extend(refs)
+        self.reasons.append(f"{reason} ({_listing(refs)})")
+
+    def decision(self) -> Decision:
+        if self.failures:
+            return Decision(
+                Outcome.IMPLICIT_DENY, tuple(self.matched), tuple(self.failures + self.reasons)
+            )
+        return Decision(Outcome.ALLOW, tuple(self.matched), tuple(self.reasons))
+
+
+def _requirements(
+    caller: Caller, *, cross: bool, strength: int, delegating: bool
+) -> tuple[bool, bool, bool]:
+    """Whether the request needs an identity allow, a resource-policy allow, and the limits.
+
+    The limits are the permissions boundary and session policies; they do not apply when a
+    same-account resource policy names the caller itself.
+    """
+    if not caller.has_identity:
+        return False, True, True
+    if cross or strength == BY_ACCOUNT:
+        # Across accounts both sides must allow; naming the account delegates to it.
+        return True, True, True
+    if strength == DIRECT:
+        return False, True, False
+    if strength == BY_ROLE or delegating:
+        return False, True, True
+    return True, False, True
+
+
 def _decide(
     request: Request,
-    caller: _Caller,
+    caller: Caller,
     action: str,
     *,
     identity_layers: list[_Layer],
@@ -818,88 +428,88 @@ def _decide(
     scp_layers: list[_Layer],
 ) -> Decision:
     policy_name = _resource_policy_name(request, action)
-    delegating = policy_name != "resource policy"
-    identity_allows = [r for layer in identity_layers for r in layer.allows]
-    resource_allows = resource_layer.allows if resource_layer else []
-    strength = resource_layer.strength if resource_layer else _NO_MATCH
-    session_allows = [r for layer in session_layers for r in layer.allows]
-    reasons: list[str] = []
-    failures: list[str] = []
-    matched: list[StatementRef] = []
-
-    # Which layers this request needs, from who the caller is and how the resource policy names it.
+    strength = resource_layer.strength if resource_layer else NO_MATCH
     cross = caller.has_identity and request.resource_account not in (None, caller.account)
-    needs_identity, needs_resource, limited = True, True, True
-    if not caller.has_identity:
-        needs_identity = False
-    elif cross:
-        pass
-    elif strength == _DIRECT:
-        needs_identity, limited = False, False
-    elif strength == _BY_ROLE or (strength == _BY_ACCOUNT and not delegating):
-        needs_identity = False
-    elif delegating:
-        needs_identity = strength == _BY_ACCOUNT
-    else:
-        needs_resource = False
+    needs_identity, needs_resource, limited = _requirements(
+        caller, cross=cross, strength=strength, delegating=policy_name != "resource policy"
+    )
+    verdict = _Verdict()
     scope = "cross-account: " if cross else ""
-
+    resource_allows = resource_layer.allows if resource_layer else []
     if needs_resource:
         if resource_layer is None:
-            failures.append(f"{scope}no {policy_name} was given")
+            verdict.failures.append(f"{scope}no {policy_name} was given")
         elif not resource_allows:
-            failures.append(f"{scope}no statement in the {policy_name} allows it")
+            verdict.failures.append(f"{scope}no statement in the {policy_name} allows it")
         else:
-            matched.extend(resource_allows)
-            reasons.append(f"the {policy_name} allows it ({_listing(resource_allows)})")
+            verdict.allowed_by(resource_allows, f"the {policy_name} allows it")
     if needs_identity:
+        identity_allows = [r for layer in identity_layers for r in layer.allows]
         if caller.kind == "root":
-            reasons.append("the account root user needs no identity policy")
+            verdict.reasons.append("the account root user needs no identity policy")
         elif identity_allows:
-            matched.extend(identity_allows)
-            reasons.append(f"the identity policies allow it ({_listing(identity_allows)})")
+            verdict.allowed_by(identity_allows, "the identity policies allow it")
         elif cross:
-            failures.append(f"{scope}the identity policies do not allow it")
-        elif delegating:
-            failures.append(
+            verdict.failures.append(f"{scope}the identity policies do not allow it")
+        elif strength == BY_ACCOUNT:
+            verdict.failures.append(
                 f"the {policy_name} names only the account, so an identity policy must "
                 "allow it too, and the identity policies do not allow it"
             )
         elif resource_layer is not None:
-            failures.append(f"neither the identity policies nor the {policy_name} allow it")
+            verdict.failures.append(f"neither the identity policies nor the {policy_name} allow it")
         else:
-            failures.append("no identity policy allows it")
+            verdict.failures.append("no identity policy allows it")
     elif caller.has_identity and resource_allows:
-        how = {_DIRECT: "the principal itself", _BY_ROLE: "the principal's role"}.get(
+        how = {DIRECT: "the principal itself", BY_ROLE: "the principal's role"}.get(
             strength, "the principal's account"
         )
-        reasons.append(f"same account: the {policy_name} names {how}, no identity policy is needed")
+        verdict.reasons.append(
+            f"same account: the {policy_name} names {how}, no identity policy is needed"
+        )
+    _check_limits(
+        verdict,
+        caller,
+        action,
+        boundary_layer=boundary_layer if limited else None,
+        session_layers=session_layers if limited else None,
+        scp_layers=scp_layers,
+    )
+    return verdict.decision()
 
-    if limited and boundary_layer is not None:
+
+def _check_limits(
+    verdict: _Verdict,
+    caller: Caller,
+    action: str,
+    *,
+    boundary_layer: _Layer | None,
+    session_layers: list[_Layer] | None,
+    scp_layers: list[_Layer],
+) -> None:
+    """Apply what only limits: the boundary, session policies, SCPs, root's own limits.
+
+    ``session_layers`` is ``None`` when the limits do not apply to this request.
+    """
+    if boundary_layer is not None:
         if boundary_layer.allows:
-            matched.extend(boundary_layer.allows)
-            reasons.append(
-                f"the permissions boundary allows it ({_listing(boundary_layer.allows)})"
-            )
+            verdict.allowed_by(boundary_layer.allows, "the permissions boundary allows it")
         else:
-            failures.append("the permissions boundary does not allow it")
-    if limited and session_layers:
+            verdict.failures.append("the permissions boundary does not allow it")
+    if session_layers:
+        session_allows = [r for layer in session_layers for r in layer.allows]
         if session_allows:
-            matched.extend(session_allows)
-            reasons.append(f"the session policies allow it ({_listing(session_allows)})")
+            verdict.allowed_by(session_allows, "the session policies allow it")
         else:
-            failures.append("no session policy allows it")
-    elif limited and caller.kind == "federated-user":
-        failures.append("a federated-user session without a session policy has no permissions")
+            verdict.failures.append("no session policy allows it")
+    elif session_layers is not None and caller.kind == "federated-user":
+        verdict.failures.append(
+            "a federated-user session without a session policy has no permissions"
+        )
     for layer in scp_layers:
         if layer.allows:
-            matched.extend(layer.allows)
-            reasons.append(f"{layer.label} allows it ({_listing(layer.allows)})")
+            verdict.allowed_by(layer.allows, f"{layer.label} allows it")
         else:
-            failures.append(f"{layer.label} does not allow it")
+            verdict.failures.append(f"{layer.label} does not allow it")
     if caller.kind == "root" and action.startswith("sts:assumerole"):
-        failures.append("the account root user cannot assume a role")
-
-    if failures:
-        return Decision(Outcome.IMPLICIT_DENY, tuple(matched), tuple(failures + reasons))
-    return Decision(Outcome.ALLOW, tuple(matched), tuple(reasons))
+        verdict.failures.append("the account root user cannot assume a role")

@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Literal
 
-from xaccess.policy.document import Statement, iam_size
+from xaccess.policy.model import Statement
+from xaccess.policy.size import iam_size
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from xaccess.policy.document import ConditionValue
+    from xaccess.policy.model import ConditionValue
 
 __all__ = ["first_fit_decreasing", "merge_statements", "statement_size"]
 
