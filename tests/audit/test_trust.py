@@ -84,7 +84,6 @@ HIGH_VARIANTS: list[tuple[str, list[dict[str, Any]]]] = [
     ("XA105", [datadog({"ForAllValues:StringEquals": {"sts:ExternalId": DATADOG_EXTERNAL_ID}})]),
     ("XA106", [datadog(condition={}, Principal="*")]),
     ("XA106", [datadog(condition={}, Principal={"AWS": "*"})]),
-    ("XA107", [datadog(condition={}, Principal=None, NotPrincipal={"AWS": "111122223333"})]),
     ("XA108", [datadog({"Null": {"sts:ExternalId": "false"}})]),
     (
         "XA101",  # aws:PrincipalArn narrows who may come, it does not replace the external ID
@@ -490,3 +489,17 @@ def test_web_identity_needs_an_audience_and_a_subject(
         witness = report.findings[0].witness
         assert witness is not None
         assert evaluate(witness, resource_policy=PolicyDocument.from_dict(trust(statement))).allowed
+
+
+@pytest.mark.parametrize("effect", ["Allow", "Deny"])
+def test_not_principal_in_a_trust_policy_is_high_as_iam_refuses_it(effect: str) -> None:
+    """NotPrincipal, which IAM refuses in a role trust policy, is a high finding of its own."""
+    statement = datadog(condition={}, Principal=None, NotPrincipal={"AWS": "111122223333"})
+    statement["Effect"] = effect
+    policy = _without_empty_conditions([statement])
+
+    report = audit_trust_policy(policy)
+
+    assert not report.ok
+    (finding,) = report.at_least(Severity.HIGH)
+    assert ("XA107", 0, None) == (finding.code, finding.statement, finding.witness)

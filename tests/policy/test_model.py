@@ -130,3 +130,23 @@ def test_identity_policy_rules() -> None:
     no_resource = {"Statement": [{"Effect": "Allow", "Action": "s3:*"}]}
     with pytest.raises(ValidationError, match="needs a Resource"):
         PolicyDocument.from_dict(no_resource).check_identity_policy()
+
+
+def test_a_trust_policy_refuses_not_principal() -> None:
+    """check_trust_policy refuses NotPrincipal, which IAM does not support in a trust policy."""
+    document = PolicyDocument.from_dict(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Deny",
+                    "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
+
+    with pytest.raises(ValidationError, match="NotPrincipal in a role trust policy") as caught:
+        document.check_trust_policy()
+    assert "Statement[0].NotPrincipal" == caught.value.field

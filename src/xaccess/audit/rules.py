@@ -139,8 +139,12 @@ RULES: Final[dict[str, Rule]] = {
         Rule(
             "XA107",
             _H,
-            "Allow with NotPrincipal",
-            ("Allow with NotPrincipal trusts every principal that is not listed."),
+            "NotPrincipal in a trust policy",
+            (
+                "IAM does not support NotPrincipal in a role trust policy, so the role cannot be "
+                "created or updated with it; written with Allow, it means to trust every "
+                "principal that is not listed."
+            ),
         ),
         Rule(
             "XA108",

@@ -168,8 +168,6 @@ def _find_witness(
 
 def _high_code(statement: Statement) -> str:
     """Which rule explains why the statement lets a caller in without the external ID."""
-    if statement.not_principal is not None:
-        return "XA107"
     principal = statement.principal
     pins = {"aws:principalaccount", "aws:principalarn", "aws:principalorgid", "aws:sourceaccount"}
     everyone = principal is not None and (principal.everyone or "*" in principal.aws)
@@ -202,7 +200,6 @@ _HIGH_MESSAGES: Final = {
     "XA105": "{who} can assume the role without an external ID: ForAllValues passes when the "
     "key is missing",
     "XA106": "any AWS account can assume the role (witness: {caller})",
-    "XA107": "every principal not listed in NotPrincipal can assume the role (witness: {caller})",
     "XA108": "{who} can assume the role without the external ID despite the sts:ExternalId "
     "condition",
 }
@@ -261,6 +258,16 @@ def audit_trust_policy(
     seen: dict[Statement, int] = {}
     for index, statement in enumerate(document.statements):
         findings.extend(trust_checks.spelling(statement, index))
+        if statement.not_principal is not None:
+            findings.append(
+                Finding.of(
+                    "XA107",
+                    f"IAM refuses NotPrincipal in a role trust policy ({statement.effect}); "
+                    "name the trusted principals with Principal instead",
+                    statement=index,
+                )
+            )
+            continue
         if statement.effect != "Allow":
             continue
         plain = attrs.evolve(statement, sid=None)

@@ -396,12 +396,19 @@ class PolicyDocument:
     def check_trust_policy(self) -> None:
         """Check the rules for a role trust policy.
 
-        Every statement names a principal (``Principal`` or ``NotPrincipal``),
-        none names a resource, and every action is an ``sts:`` action.
+        Every statement names a ``Principal``, none names a resource, and every action is an
+        ``sts:`` action. ``NotPrincipal`` is refused: IAM does not support it in a role trust
+        policy (IAM User Guide, "AWS JSON policy elements: NotPrincipal").
 
         .. versionadded:: 0.1.0
         """
         for i, statement in enumerate(self.statements):
+            if statement.not_principal is not None:
+                raise ValidationError(
+                    f"Statement[{i}].NotPrincipal",
+                    "IAM does not support NotPrincipal in a role trust policy; name the "
+                    "principals with Principal, or exclude some with a Deny on aws:PrincipalArn",
+                )
             if not statement.has_principal:
                 raise ValidationError(
                     f"Statement[{i}].Principal", "a trust policy statement needs a principal"
