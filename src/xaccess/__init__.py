@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         TRUST_POLICY_SIZE_QUOTA,
     )
     from xaccess.plan import Plan
+    from xaccess.quotas import AccountQuotas
     from xaccess.policy import (
         Condition,
         Decision,
@@ -93,6 +94,7 @@ _LAZY: dict[str, str] = {
     "ThirdPartyGrant": "xaccess.grant",
     "AssumeRoleClient": "xaccess.aws.assume",
     "Plan": "xaccess.plan",
+    "AccountQuotas": "xaccess.quotas",
     "ProvisionedRole": "xaccess.aws.provisioning",
     "RetryPolicy": "xaccess.aws.provisioning",
     "RevokeResult": "xaccess.aws.provisioning",
@@ -130,6 +132,7 @@ __all__ = [
     "PARTITIONS",
     "TRUST_POLICY_SIZE_QUOTA",
     "AWSError",
+    "AccountQuotas",
     "Arn",
     "AssumeRoleClient",
     "AssumeRoleDenied",

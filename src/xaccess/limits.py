@@ -124,3 +124,10 @@ away could ever fit more."""
 MAX_GRANT_INTEGER_BITS: Final = 63
 """Integers in a grant (durations, quotas, counts) are refused beyond this many bits, before
 they are compared or printed."""
+
+# --- customer-managed policies a grant creates (large grants) -------------------------------
+
+MAX_MANAGED_POLICY_SIZE_QUOTA: Final = MANAGED_POLICY_SIZE_QUOTA
+"""The customer-managed policy size quota cannot be raised: 6144 is also the most."""
+MAX_POLICY_VERSIONS_TO_KEEP: Final = MAX_POLICY_VERSIONS - 1
+"""Versions of a managed policy kept before a new one is created (the sixth is refused)."""

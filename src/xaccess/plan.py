@@ -20,13 +20,22 @@ import attrs
 from xaccess.errors import ValidationError
 from xaccess.identifiers import RoleArn
 from xaccess.policy import PolicyDocument, Statement
-from xaccess.rolespec import MANAGED_TAG_KEY, MANAGED_TAG_VALUE, RoleSpec, canonical_policy
+from xaccess.limits import MAX_POLICY_VERSIONS_TO_KEEP
+from xaccess.rolespec import (
+    MANAGED_TAG_KEY,
+    MANAGED_TAG_VALUE,
+    RoleSpec,
+    canonical_policy,
+    managed_policy_arn,
+)
 
 __all__ = [
     "Change",
     "InlinePolicyChange",
     "ManagedPolicyChange",
     "ObservedPolicy",
+    "OwnedPolicy",
+    "OwnedPolicyChange",
     "PathChange",
     "PermissionsBoundaryChange",
     "Plan",
@@ -37,6 +46,7 @@ __all__ = [
     "TrustPolicyChange",
     "creation_changes",
     "diff",
+    "owned_policy_arn",
     "plan_for",
     "same_policy",
     "trusts_new_principals",
@@ -176,6 +186,40 @@ class ManagedPolicyChange:
 
 
 @attrs.frozen(kw_only=True)
+class OwnedPolicyChange:
+    """A customer-managed policy that xaccess owns for the role is created, updated or deleted.
+
+    Created (``before`` is ``None``): ``CreatePolicy`` under ``path``, then attached. Updated:
+    the oldest non-default versions in ``stale_versions`` are deleted (IAM keeps five
+    versions), a new default version is created, and the policy is attached again (it was
+    detached among the removals). Deleted (``after`` is ``None``; detached among the removals):
+    the non-default versions in ``stale_versions``, then the policy.
+
+    .. versionadded:: 0.1.0
+    """
+
+    name: str
+    path: str
+    before: PolicyDocument | str | None
+    after: PolicyDocument | None
+    stale_versions: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        if self.after is None:
+            return f"- customer-managed policy {self.path}{self.name}"
+        if self.before is None:
+            return f"+ customer-managed policy {self.path}{self.name} (attached)"
+        return f"~ customer-managed policy {self.path}{self.name} (new default version)"
+
+    def diff(self) -> list[str]:
+        """The JSON lines that change, as a unified diff.
+
+        .. versionadded:: 0.1.0
+        """
+        return _document_diff(self.before, self.after)
+
+
+@attrs.frozen(kw_only=True)
 class PermissionsBoundaryChange:
     """The permissions boundary is set, replaced or removed (``after`` is ``None``).
 
@@ -239,6 +283,7 @@ Change: TypeAlias = (
     | PermissionsBoundaryChange
     | ManagedPolicyChange
     | InlinePolicyChange
+    | OwnedPolicyChange
     | TagChange
 )
 """One difference between a role and its spec.
@@ -248,6 +293,29 @@ Change: TypeAlias = (
 
 
 # --- what IAM holds ---------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class OwnedPolicy:
+    """A customer-managed policy xaccess made for the role, as IAM holds it.
+
+    Attributes:
+        name: Its name (:func:`~xaccess.rolespec.managed_policy_name`).
+        path: Its path.
+        arn: Its ARN.
+        document: Its default version's document (or raw text if unreadable).
+        attached: Whether it is attached to the role.
+        versions: Its non-default version IDs, oldest first.
+
+    .. versionadded:: 0.1.0
+    """
+
+    name: str
+    path: str
+    arn: str
+    document: ObservedPolicy
+    attached: bool
+    versions: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -270,6 +338,7 @@ class RoleState:
     inline: tuple[tuple[str, ObservedPolicy], ...]
     managed_arns: tuple[str, ...]
     tags: tuple[tuple[str, str], ...]
+    owned: tuple[OwnedPolicy, ...] = ()
 
     @property
     def partition(self) -> str:
@@ -289,6 +358,17 @@ class RoleState:
         .. versionadded:: 0.1.0
         """
         return (MANAGED_TAG_KEY, MANAGED_TAG_VALUE) in self.tags
+
+    @property
+    def account_id(self) -> str:
+        """The account of the role's ARN (empty if the ARN does not parse).
+
+        .. versionadded:: 0.1.0
+        """
+        try:
+            return RoleArn.parse(self.arn).account
+        except ValidationError:
+            return ""
 
 
 def same_policy(observed: ObservedPolicy | None, desired: PolicyDocument, partition: str) -> bool:
@@ -357,6 +437,10 @@ def creation_changes(spec: RoleSpec) -> tuple[Change, ...]:
         InlinePolicyChange(name=name, before=None, after=doc) for name, doc in spec.inline_policies
     )
     changes.extend(
+        OwnedPolicyChange(name=name, path=spec.path, before=None, after=doc)
+        for name, doc in spec.managed_policies
+    )
+    changes.extend(
         ManagedPolicyChange(policy_arn=arn, action="attach") for arn in spec.managed_policy_arns
     )
     changes.extend(TagChange(key=t.key, before=None, after=t.value) for t in spec.role_tags)
@@ -398,7 +482,8 @@ def diff(spec: RoleSpec, observed: RoleState) -> tuple[Change, ...]:
         )
     if boundary is not None and boundary.before is None:
         changes.append(boundary)  # a new boundary bounds everything that follows
-    wanted_arns = set(spec.managed_policy_arns)
+    owned = _OwnedDiff(spec, observed)
+    wanted_arns = set(spec.managed_policy_arns) | owned.kept_arns
     changes.extend(
         ManagedPolicyChange(policy_arn=arn, action="detach")
         for arn in observed.managed_arns
@@ -420,16 +505,83 @@ def diff(spec: RoleSpec, observed: RoleState) -> tuple[Change, ...]:
         for name, doc in spec.inline_policies
         if not same_policy(current.get(name), doc, partition)
     )
+    changes.extend(owned.additions)
     have_arns = set(observed.managed_arns)
     changes.extend(
         ManagedPolicyChange(policy_arn=arn, action="attach")
         for arn in spec.managed_policy_arns
         if arn not in have_arns
     )
+    changes.extend(owned.deletions)
     if boundary is not None and boundary.after is None:
         changes.append(boundary)  # the old boundary bounds every step until the last
     changes.extend(_tag_changes(spec, observed))
     return tuple(changes)
+
+
+class _OwnedDiff:
+    """The changes to the customer-managed policies xaccess owns for the role.
+
+    A policy whose text changes, or that goes, is detached among the removals (the caller's
+    detach of every attached ARN not in :attr:`kept_arns`); its new version is written and it
+    is attached again among the additions; a policy that goes is deleted after every addition.
+    """
+
+    def __init__(self, spec: RoleSpec, observed: RoleState) -> None:
+        partition = observed.partition
+        have = {policy.name: policy for policy in observed.owned}
+        self.kept_arns: set[str] = set()
+        self.additions: list[Change] = []
+        self.deletions: list[Change] = []
+        for name, document in spec.managed_policies:
+            policy = have.pop(name, None)
+            if policy is None or policy.path != spec.path:
+                if policy is not None:  # left at another path: replaced, not reused
+                    have[f"{policy.path}{name}"] = policy
+                self.additions.append(
+                    OwnedPolicyChange(name=name, path=spec.path, before=None, after=document)
+                )
+            elif not same_policy(policy.document, document, partition):
+                keep = MAX_POLICY_VERSIONS_TO_KEEP - 1  # non-default versions beside the new one
+                stale = policy.versions[: max(len(policy.versions) - keep, 0)]
+                self.additions.append(
+                    OwnedPolicyChange(
+                        name=name,
+                        path=spec.path,
+                        before=policy.document,
+                        after=document,
+                        stale_versions=stale,
+                    )
+                )
+            else:
+                self.kept_arns.add(policy.arn)
+                if not policy.attached:
+                    self.additions.append(
+                        ManagedPolicyChange(policy_arn=policy.arn, action="attach")
+                    )
+        self.deletions.extend(
+            OwnedPolicyChange(
+                name=policy.name,
+                path=policy.path,
+                before=policy.document,
+                after=None,
+                stale_versions=policy.versions,
+            )
+            for policy in have.values()
+        )
+
+
+def owned_policy_arn(observed: RoleState, change: OwnedPolicyChange) -> str:
+    """The ARN of the policy ``change`` is about, in the account of ``observed``'s role.
+
+    .. versionadded:: 0.1.0
+    """
+    return managed_policy_arn(
+        partition=observed.partition,
+        account_id=observed.account_id,
+        path=change.path,
+        name=change.name,
+    )
 
 
 def _setting_changes(spec: RoleSpec, observed: RoleState) -> list[SettingChange]:
@@ -540,6 +692,6 @@ class Plan:
             )
         for change in self.changes:
             lines.append(str(change))
-            if isinstance(change, TrustPolicyChange | InlinePolicyChange):
+            if isinstance(change, TrustPolicyChange | InlinePolicyChange | OwnedPolicyChange):
                 lines.extend(f"    {line}" for line in change.diff())
         return "\n".join(lines)

@@ -26,7 +26,7 @@ from xaccess.grant import offline, permissions, provision, trust
 from xaccess.grant.describe import describe_grant
 from xaccess.grant.handoff import count_repr
 from xaccess.grant.handoff import handoff as _handoff
-from xaccess.grant.permissions import permission_policies as _permission_policies
+from xaccess.grant.packing import permission_policies as _permission_policies
 from xaccess.grant.serialize import from_dict as _from_dict
 from xaccess.grant.serialize import from_json as _from_json
 from xaccess.grant.serialize import to_dict as _to_dict
@@ -39,6 +39,7 @@ from xaccess.identifiers import (
     validate_partition,
 )
 from xaccess.policy import ConditionValue, Statement
+from xaccess.quotas import AccountQuotas
 
 if TYPE_CHECKING:
     from xaccess.grant.trust import Trustee
@@ -107,7 +108,10 @@ class ThirdPartyGrant:
             IAM's fixed 10240 by default; it can be lowered (to leave room for inline
             policies added by other means) but not raised.
         max_managed_policies: The most managed policies that may be attached (default
-            10; raise it if your account's quota is higher).
+            10; raise it, up to 20, if your account's quota is higher). The
+            customer-managed policies of a large grant count too.
+        managed_policy_quota: The size quota of one customer-managed policy: IAM's fixed
+            6144 by default; it can be lowered but not raised.
         inline_policy_prefix: The inline policies are named ``PREFIX-0``,
             ``PREFIX-1``...; the role name by default.
         org_ids: Set by :meth:`require_org_id`.
@@ -166,6 +170,9 @@ class ThirdPartyGrant:
     )
     max_managed_policies: int = attrs.field(
         default=limits.MANAGED_POLICIES_PER_ROLE, validator=_f.valid_most_managed
+    )
+    managed_policy_quota: int = attrs.field(
+        default=limits.MANAGED_POLICY_SIZE_QUOTA, validator=_f.valid_managed_quota
     )
     inline_policy_prefix: str | None = attrs.field(default=None, validator=_f.valid_prefix)
     _trustees: tuple[Trustee, ...] = attrs.field(
@@ -432,6 +439,48 @@ class ThirdPartyGrant:
                 "is higher",
             )
         return self._with(managed_policy_arns=(*self.managed_policy_arns, policy_arn))
+
+    def with_quotas(self, quotas: AccountQuotas) -> ThirdPartyGrant:
+        """Use an account's quotas (for example :meth:`xaccess.AccountQuotas.read`).
+
+        Sets ``trust_policy_quota``, ``inline_policies_quota``, ``managed_policy_quota`` and
+        ``max_managed_policies`` at once; :attr:`quotas` reads them back.
+
+        Raises:
+            ValidationError: ``quotas`` is not an :class:`~xaccess.AccountQuotas`, or the
+                grant attaches more managed policies than it allows.
+
+        .. versionadded:: 0.1.0
+        """
+        if not isinstance(quotas, AccountQuotas):
+            raise ValidationError(
+                "quotas", f"must be an AccountQuotas, got {type(quotas).__name__}"
+            )
+        if len(self.managed_policy_arns) > quotas.managed_policies_per_role:
+            raise ValidationError(
+                "quotas",
+                f"the grant attaches {len(self.managed_policy_arns)} managed policies, more "
+                f"than managed_policies_per_role={quotas.managed_policies_per_role}",
+            )
+        return self._with(
+            trust_policy_quota=quotas.trust_policy_size,
+            inline_policies_quota=quotas.inline_policies_size,
+            managed_policy_quota=quotas.managed_policy_size,
+            max_managed_policies=quotas.managed_policies_per_role,
+        )
+
+    @property
+    def quotas(self) -> AccountQuotas:
+        """The grant's quotas as one value (see :meth:`with_quotas`).
+
+        .. versionadded:: 0.1.0
+        """
+        return AccountQuotas(
+            trust_policy_size=self.trust_policy_quota,
+            inline_policies_size=self.inline_policies_quota,
+            managed_policy_size=self.managed_policy_quota,
+            managed_policies_per_role=self.max_managed_policies,
+        )
 
     def _add(
         self,
