@@ -36,8 +36,8 @@ SUMMARY_KEYS: Final = {
 .. versionadded:: 0.1.0
 """
 
-_HIGHEST: Final = {
-    "trust_policy_size": limits.MAX_TRUST_POLICY_SIZE_QUOTA,
+_HIGHEST: Final[dict[str, int | None]] = {
+    "trust_policy_size": None,  # not capped, as the grant's trust_policy_quota
     "inline_policies_size": limits.INLINE_POLICIES_SIZE_QUOTA,
     "managed_policy_size": limits.MAX_MANAGED_POLICY_SIZE_QUOTA,
     "managed_policies_per_role": limits.MAX_MANAGED_POLICIES_PER_ROLE,
@@ -55,10 +55,9 @@ def _check(_instance: object, attribute: attrs.Attribute[int], value: object) ->
     if isinstance(value, int) and value.bit_length() > limits.MAX_GRANT_INTEGER_BITS:
         raise ValidationError(name, f"is out of range: an integer of {value.bit_length()} bits")
     check_int(value, name, low=_LOWEST[name])
-    if isinstance(value, int) and value > _HIGHEST[name]:
-        raise ValidationError(
-            name, f"must be at most {_HIGHEST[name]}, the most IAM allows, got {value}"
-        )
+    highest = _HIGHEST[name]
+    if highest is not None and isinstance(value, int) and value > highest:
+        raise ValidationError(name, f"must be at most {highest}, the most IAM allows, got {value}")
 
 
 @attrs.frozen(kw_only=True)
@@ -68,7 +67,7 @@ class AccountQuotas:
     Sizes are characters as IAM counts them (whitespace not counted).
 
     Args:
-        trust_policy_size: A role's trust policy (2048 by default, at most 4096).
+        trust_policy_size: A role's trust policy (2048 by default; raisable).
         inline_policies_size: All inline policies of one role together (10240, which is also
             the most; a lower value leaves room for inline policies written by other means).
         managed_policy_size: One customer-managed policy (6144, which is also the most).
@@ -112,7 +111,8 @@ class AccountQuotas:
             if key not in summary:
                 continue
             value = check_int(summary[key], f"summary[{key!r}]", low=_LOWEST[name])
-            values[name] = min(value, _HIGHEST[name])
+            highest = _HIGHEST[name]
+            values[name] = value if highest is None else min(value, highest)
         return cls(**values)
 
     @classmethod

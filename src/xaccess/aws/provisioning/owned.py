@@ -106,15 +106,15 @@ def _read(session: IAMReader, policy: dict[str, object], attached: bool) -> Owne
 
 
 def owned_policies(
-    session: IAMReader, role_name: str, attached: Collection[str]
+    session: IAMReader, role_name: str, attached: Collection[str], path: str
 ) -> tuple[OwnedPolicy, ...]:
-    """The customer-managed policies xaccess made for ``role_name``, by name.
+    """The customer-managed policies xaccess made for ``role_name`` under ``path``.
 
-    Lists the account's own policies (``ListPolicies`` with ``Scope=Local``), keeps those named
-    for the role, and reads the tags, versions and default document of each.
+    Lists the account's own policies under the path (``ListPolicies`` with ``Scope=Local``),
+    keeps those named for the role, and reads the tags, versions and default document of each.
     """
     pattern = re.compile(re.escape(role_name + MANAGED_POLICY_INFIX) + r"[0-9]{1,2}")
-    listed = session.list_all("list_policies", "Policies", Scope="Local")
+    listed = session.list_all("list_policies", "Policies", Scope="Local", PathPrefix=path)
     found: list[OwnedPolicy] = []
     for policy in listed:
         if not isinstance(policy, dict) or pattern.fullmatch(str(policy.get("PolicyName"))) is None:
@@ -206,5 +206,5 @@ def observe_owned(session: IAMReader, spec: RoleSpec, observed: RoleState) -> Ro
         arn.rsplit("/", 1)[-1].startswith(prefix) for arn in observed.managed_arns
     ):
         return observed
-    owned = owned_policies(session, spec.role_name, set(observed.managed_arns))
+    owned = owned_policies(session, spec.role_name, set(observed.managed_arns), spec.path)
     return attrs.evolve(observed, owned=owned)

@@ -83,6 +83,7 @@ class Revocation:
     profiles: list[str] = attrs.Factory(list)
     pending: list[str] = attrs.Factory(list)
     policies: list[str] = attrs.Factory(list)
+    path: str = "/"
 
     def removed(self) -> list[str]:
         return (
@@ -120,7 +121,7 @@ def _delete_owned_policies(session: IAMReader, progress: Revocation) -> None:
     """Delete the customer-managed policies xaccess made for the role (already detached)."""
     name = progress.role_name
     progress.step = "list customer-managed policies"
-    for policy in owned_policies(session, name, attached=()):
+    for policy in owned_policies(session, name, (), progress.path):
         progress.pending.append(f"customer-managed policy {policy.arn}")
         change = OwnedPolicyChange(
             name=policy.name,
@@ -246,6 +247,7 @@ def revoke(
                 return progress.result(None, existed=False)
             raise
         arn = role["Arn"]
+        progress.path = role.get("Path", "/")
         progress.step = "check ownership"
         tags = session.tags(name)
         if (MANAGED_TAG_KEY, MANAGED_TAG_VALUE) not in tags and not forcing:
