@@ -53,7 +53,6 @@ if TYPE_CHECKING:
         TRUST_POLICY_SIZE_QUOTA,
     )
     from xaccess.plan import Plan
-    from xaccess.quotas import AccountQuotas
     from xaccess.policy import (
         Condition,
         Decision,
@@ -64,6 +63,7 @@ if TYPE_CHECKING:
         Statement,
         evaluate,
     )
+    from xaccess.quotas import AccountQuotas
     from xaccess.rolespec import RoleSpec
 
 # Every public name but the errors is served on first use (PEP 562), so that ``import xaccess``

@@ -19,8 +19,8 @@ import attrs
 
 from xaccess.errors import ValidationError
 from xaccess.identifiers import RoleArn
-from xaccess.policy import PolicyDocument, Statement
 from xaccess.limits import MAX_POLICY_VERSIONS_TO_KEEP
+from xaccess.policy import PolicyDocument, Statement
 from xaccess.rolespec import (
     MANAGED_TAG_KEY,
     MANAGED_TAG_VALUE,

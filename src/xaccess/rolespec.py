@@ -47,10 +47,10 @@ if TYPE_CHECKING:
     from xaccess.policy import ConditionValue
 
 __all__ = [
+    "MANAGED_POLICY_INFIX",
     "MANAGED_TAG_KEY",
     "MANAGED_TAG_VALUE",
     "MAX_ROLE_TAGS",
-    "MANAGED_POLICY_INFIX",
     "RoleSpec",
     "canonical_policy",
     "managed_policy_arn",
@@ -105,8 +105,10 @@ def managed_policy_name(role_name: str, index: int) -> str:
     .. versionadded:: 0.1.0
     """
     validate_role_name(role_name, field="role_name")
-    if isinstance(index, bool) or not isinstance(index, int) or not (
-        0 <= index < limits.MAX_MANAGED_POLICIES_PER_ROLE
+    if (
+        isinstance(index, bool)
+        or not isinstance(index, int)
+        or not (0 <= index < limits.MAX_MANAGED_POLICIES_PER_ROLE)
     ):
         raise ValidationError(
             "index", f"must be an int from 0 to {limits.MAX_MANAGED_POLICIES_PER_ROLE - 1}"
@@ -273,7 +275,7 @@ def _check_managed_policies(
         )
     owned = {managed_policy_name(spec.role_name, i) for i in range(len(value))}
     for index, pair in enumerate(value):
-        if not (isinstance(pair, tuple) and len(pair) == 2):  # noqa: PLR2004 - a pair
+        if not (isinstance(pair, tuple) and len(pair) == 2):
             raise ValidationError(
                 f"managed_policies[{index}]",
                 f"must be a (name, PolicyDocument) pair, got {type(pair).__name__}",
@@ -292,9 +294,7 @@ def _check_managed_policies(
             document.check_identity_policy()
         except ValidationError as exc:
             raise ValidationError(f"{where}.{exc.field}", exc.rule) from None
-        document.check_size(
-            limits.MANAGED_POLICY_SIZE_QUOTA, quota="managed policy", field=where
-        )
+        document.check_size(limits.MANAGED_POLICY_SIZE_QUOTA, quota="managed policy", field=where)
     if len({name for name, _ in value}) != len(value):
         raise ValidationError("managed_policies", "the same policy name appears twice")
 
@@ -311,8 +311,7 @@ def _check_most_managed(spec: RoleSpec, _attribute: attrs.Attribute[Any], value:
     if count > value:
         raise ValidationError(
             "managed_policies",
-            f"{count} managed policies (attached and created) exceed max_managed_policies="
-            f"{value}",
+            f"{count} managed policies (attached and created) exceed max_managed_policies={value}",
         )
 
 

@@ -19,7 +19,7 @@ from tests.grant.grants import (
     _grant,
     _permissions,
 )
-from xaccess import PolicySizeError, ValidationError
+from xaccess import ValidationError
 from xaccess.policy import Condition, PolicyDocument, Statement
 
 # -- offline evaluation ---------------------------------------------------------------------

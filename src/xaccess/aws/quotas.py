@@ -35,4 +35,5 @@ def read_account_quotas(iam: IAMClient, *, retry: RetryPolicy | None = None) -> 
     """
     policy = RetryPolicy() if retry is None else retry
     answer = call_with_retry(policy, "GetAccountSummary", iam.get_account_summary)
-    return AccountQuotas.from_summary(answer.get("SummaryMap", {}))
+    summary = {str(key): value for key, value in answer.get("SummaryMap", {}).items()}
+    return AccountQuotas.from_summary(summary)

@@ -101,8 +101,10 @@ def _lay_out(
     room = document_room(quotas.inline_policies_size)
     if deny_size > room:
         error = PolicySizeError(
-            _FIELD, deny_size - 1 + DOCUMENT_OVERHEAD, quotas.inline_policies_size, "inline "
-            "policies per role (every Deny statement stays inline)"
+            _FIELD,
+            deny_size - 1 + DOCUMENT_OVERHEAD,
+            quotas.inline_policies_size,
+            "inline policies per role (every Deny statement stays inline)",
         )
         error.add_note("move Deny statements into a permissions boundary, or merge them")
         raise error

@@ -9,7 +9,6 @@ inputs and cached, because a vendor builds the same permissions for every custom
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from typing import Final, Literal
 

@@ -265,7 +265,9 @@ class _Bins:
 
 
 def _with_part(statement: Statement, by: str, part: Sequence[str]) -> Statement:
-    return attrs.evolve(statement, **{by: tuple(part)})
+    if by == "resources":
+        return attrs.evolve(statement, resources=tuple(part))
+    return attrs.evolve(statement, actions=tuple(part))
 
 
 def _carve(item: _Item, room: int) -> tuple[_Item, _Item] | None:
@@ -278,7 +280,7 @@ def _carve(item: _Item, room: int) -> tuple[_Item, _Item] | None:
         return None
     by = "resources" if len(statement.resources) > 1 else "actions"
     values: tuple[str, ...] = getattr(statement, by)
-    if len(values) < 2:  # noqa: PLR2004 - two values are the least that split
+    if len(values) < 2:
         return None
     low, high = 0, len(values) - 1  # the head takes low..high values, never all of them
     while low < high:
@@ -320,9 +322,7 @@ def _place(bins: _Bins, item: _Item, room: int, *, fill_gaps: bool) -> None:
         item = parts[1]
 
 
-def _pack_once(
-    items: list[_Item], first: int, room: int, *, fill_gaps: bool
-) -> list[list[_Item]]:
+def _pack_once(items: list[_Item], first: int, room: int, *, fill_gaps: bool) -> list[list[_Item]]:
     bins = _Bins(len(items) + 1)
     bins.open(first)
     for item in items:
