@@ -30,6 +30,8 @@ from xaccess.errors import ProvisioningError
 from xaccess.policy import PolicyDocument, Request, evaluate
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mypy_boto3_iam import IAMClient
 
     from xaccess.rolespec import RoleSpec
@@ -185,6 +187,15 @@ def test_a_grant_lays_out_managed_policies_by_the_quotas_given() -> None:
 # --- fault injection ----------------------------------------------------------------------
 
 
+def _failure(run: Callable[[], object]) -> ProvisioningError | None:
+    """The ProvisioningError ``run`` raises, or ``None``."""
+    try:
+        run()
+    except ProvisioningError as err:
+        return err
+    return None
+
+
 def _calls(iam: IAMClient, run: object) -> list[str]:
     recorder = CallRecorder().install(iam)
     recorder.reset()
@@ -206,17 +217,15 @@ def test_create_with_managed_policies_rolls_back_whichever_call_fails(
         moto_iam_restore(snapshot)
         recorder.reset(fail_at=n, code=code, times=times)
         where = f"create, call {n} ({calls[n - 1]}) fails with {code}"
-        try:
-            create(iam, spec, retry=NO_WAIT)
-        except ProvisioningError as err:
-            recorder.reset()
+        err = _failure(lambda: create(iam, spec, retry=NO_WAIT))
+        recorder.reset()
+        if err is not None:
             assert not recovers, where
             assert (code, calls[n - 1]) == (err.code, err.operation), where
             assert () == err.left_behind, where
             assert [] == [p for p in owned_policy_names(iam) if p.startswith("Big")], where
             assert "Big" not in {r["RoleName"] for r in iam.list_roles()["Roles"]}, where
         else:
-            recorder.reset()
             assert recovers, where
             assert plan(iam, spec, retry=NO_WAIT).is_empty, where
 
@@ -238,10 +247,9 @@ def test_apply_with_managed_policies_never_widens_and_converges_whichever_call_f
         moto_iam_restore(snapshot)
         recorder.reset(fail_at=n, code=code, times=times)
         where = f"apply, call {n} ({calls[n - 1]}) fails with {code}"
-        try:
-            apply(iam, new, retry=NO_WAIT)
-        except ProvisioningError as err:
-            recorder.reset()
+        err = _failure(lambda: apply(iam, new, retry=NO_WAIT))
+        recorder.reset()
+        if err is not None:
             assert not recovers, where
             assert (code, calls[n - 1]) == (err.code, err.operation), where
             assert _allowed(role_documents(iam, "Big")) <= either, where
@@ -266,10 +274,9 @@ def test_revoke_with_managed_policies_finishes_on_retry_whichever_call_fails(
         moto_iam_restore(snapshot)
         recorder.reset(fail_at=n, code=code, times=times)
         where = f"revoke, call {n} ({calls[n - 1]}) fails with {code}"
-        try:
-            revoke(iam, "Big", retry=NO_WAIT)
-        except ProvisioningError as err:
-            recorder.reset()
+        err = _failure(lambda: revoke(iam, "Big", retry=NO_WAIT))
+        recorder.reset()
+        if err is not None:
             assert not recovers, where
             assert (code, calls[n - 1]) == (err.code, err.operation), where
             revoke(iam, "Big", retry=NO_WAIT)
