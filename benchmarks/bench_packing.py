@@ -79,13 +79,10 @@ def first_fit_decreasing_unmerged(items: list[Statement]) -> tuple[int, int]:
     rooms = [document_room(QUOTAS.inline_policies_size)]
     parts: list[list[int]] = [[]]
     for size in sorted((statement_size(s) + 1 for s in items), reverse=True):
-        for index, room in enumerate(rooms):
-            if size <= room:
-                break
-        else:
+        index = next((i for i, room in enumerate(rooms) if size <= room), len(rooms))
+        if index == len(rooms):
             rooms.append(document_room(QUOTAS.managed_policy_size))
             parts.append([])
-            index = len(rooms) - 1
         rooms[index] -= size
         parts[index].append(size)
     return _characters(parts)
