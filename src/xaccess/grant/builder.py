@@ -26,7 +26,9 @@ from xaccess.grant import offline, permissions, provision, trust
 from xaccess.grant.describe import describe_grant
 from xaccess.grant.handoff import count_repr
 from xaccess.grant.handoff import handoff as _handoff
+from xaccess.grant.packing import grant_quotas as _grant_quotas
 from xaccess.grant.packing import permission_policies as _permission_policies
+from xaccess.grant.packing import with_quotas as _with_quotas
 from xaccess.grant.serialize import from_dict as _from_dict
 from xaccess.grant.serialize import from_json as _from_json
 from xaccess.grant.serialize import to_dict as _to_dict
@@ -39,7 +41,6 @@ from xaccess.identifiers import (
     validate_partition,
 )
 from xaccess.policy import ConditionValue, Statement
-from xaccess.quotas import AccountQuotas
 
 if TYPE_CHECKING:
     from xaccess.grant.trust import Trustee
@@ -440,48 +441,6 @@ class ThirdPartyGrant:
             )
         return self._with(managed_policy_arns=(*self.managed_policy_arns, policy_arn))
 
-    def with_quotas(self, quotas: AccountQuotas) -> ThirdPartyGrant:
-        """Use an account's quotas (for example :meth:`xaccess.AccountQuotas.read`).
-
-        Sets ``trust_policy_quota``, ``inline_policies_quota``, ``managed_policy_quota`` and
-        ``max_managed_policies`` at once; :attr:`quotas` reads them back.
-
-        Raises:
-            ValidationError: ``quotas`` is not an :class:`~xaccess.AccountQuotas`, or the
-                grant attaches more managed policies than it allows.
-
-        .. versionadded:: 0.1.0
-        """
-        if not isinstance(quotas, AccountQuotas):
-            raise ValidationError(
-                "quotas", f"must be an AccountQuotas, got {type(quotas).__name__}"
-            )
-        if len(self.managed_policy_arns) > quotas.managed_policies_per_role:
-            raise ValidationError(
-                "quotas",
-                f"the grant attaches {len(self.managed_policy_arns)} managed policies, more "
-                f"than managed_policies_per_role={quotas.managed_policies_per_role}",
-            )
-        return self._with(
-            trust_policy_quota=quotas.trust_policy_size,
-            inline_policies_quota=quotas.inline_policies_size,
-            managed_policy_quota=quotas.managed_policy_size,
-            max_managed_policies=quotas.managed_policies_per_role,
-        )
-
-    @property
-    def quotas(self) -> AccountQuotas:
-        """The grant's quotas as one value (see :meth:`with_quotas`).
-
-        .. versionadded:: 0.1.0
-        """
-        return AccountQuotas(
-            trust_policy_size=self.trust_policy_quota,
-            inline_policies_size=self.inline_policies_quota,
-            managed_policy_size=self.managed_policy_quota,
-            managed_policies_per_role=self.max_managed_policies,
-        )
-
     def _add(
         self,
         effect: Literal["Allow", "Deny"],
@@ -509,6 +468,8 @@ class ThirdPartyGrant:
     # Written, with their documentation, in the modules that do the work.
     trust_policy = _trust_policy
     permission_policies = _permission_policies
+    with_quotas = _with_quotas
+    quotas = property(_grant_quotas)
 
     # -- role and handoff --------------------------------------------------------------------
 

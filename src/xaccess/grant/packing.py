@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Final
 
+import attrs
+
 from xaccess.errors import PolicySizeError, ValidationError
 from xaccess.grant.permissions import NamedPolicy
 from xaccess.policy import PolicyDocument, Statement
@@ -34,10 +36,53 @@ from xaccess.rolespec import managed_policy_name
 if TYPE_CHECKING:
     from xaccess.grant.builder import ThirdPartyGrant
 
-__all__ = ["permission_policies"]
+__all__ = ["grant_quotas", "permission_policies", "with_quotas"]
 
 _CACHE_SIZE: Final = 256
 _FIELD: Final = "permission_policies"
+
+
+def grant_quotas(grant: ThirdPartyGrant) -> AccountQuotas:
+    """The grant's quotas as one value (see :meth:`with_quotas`).
+
+    .. versionadded:: 0.1.0
+    """
+    return AccountQuotas(
+        trust_policy_size=grant.trust_policy_quota,
+        inline_policies_size=grant.inline_policies_quota,
+        managed_policy_size=grant.managed_policy_quota,
+        managed_policies_per_role=grant.max_managed_policies,
+    )
+
+
+def with_quotas(grant: ThirdPartyGrant, quotas: AccountQuotas) -> ThirdPartyGrant:
+    """Use an account's quotas (for example :meth:`xaccess.AccountQuotas.read`).
+
+    Sets ``trust_policy_quota``, ``inline_policies_quota``, ``managed_policy_quota`` and
+    ``max_managed_policies`` at once; :attr:`quotas` reads them back.
+
+    Raises:
+        ValidationError: ``quotas`` is not an :class:`~xaccess.AccountQuotas`, or the grant
+            attaches more managed policies than it allows.
+
+    .. versionadded:: 0.1.0
+    """
+    if not isinstance(quotas, AccountQuotas):
+        raise ValidationError("quotas", f"must be an AccountQuotas, got {type(quotas).__name__}")
+    attached = len(grant.managed_policy_arns)
+    if attached > quotas.managed_policies_per_role:
+        raise ValidationError(
+            "quotas",
+            f"the grant attaches {attached} managed policies, more than "
+            f"managed_policies_per_role={quotas.managed_policies_per_role}",
+        )
+    return attrs.evolve(
+        grant,
+        trust_policy_quota=quotas.trust_policy_size,
+        inline_policies_quota=quotas.inline_policies_size,
+        managed_policy_quota=quotas.managed_policy_size,
+        max_managed_policies=quotas.managed_policies_per_role,
+    )
 
 
 def permission_policies(

@@ -234,13 +234,18 @@ class _Bins:
             self.free[node] = max(self.free[2 * node], self.free[2 * node + 1])
             node //= 2
 
+    def _grow(self) -> None:
+        """Double the leaves (more bins than foreseen, from splitting) and rebuild the tree."""
+        leaves = self.free[self.leaves : 2 * self.leaves]
+        self.leaves *= 2
+        self.free = [0] * self.leaves + leaves + [0] * (self.leaves - len(leaves))
+        for node in range(self.leaves - 1, 0, -1):
+            self.free[node] = max(self.free[2 * node], self.free[2 * node + 1])
+
     def open(self, room: int) -> int:
-        if self.opened == self.leaves:  # more splits than foreseen: double the tree
-            old, contents = self.free[self.leaves :], self.contents
-            self.__init__(2 * self.leaves)  # type: ignore[misc]
-            for leaf, value in enumerate(old[: len(contents)]):
-                self._set(leaf, value)
-            self.contents, self.opened = contents, len(contents)
+        """Open the next bin with ``room`` free; return its number."""
+        if self.opened == self.leaves:
+            self._grow()
         leaf = self.opened
         self.opened += 1
         self.contents.append([])

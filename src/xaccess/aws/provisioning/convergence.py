@@ -490,6 +490,15 @@ def apply(
     the spec; when a boundary is replaced, inline policies whose text changes are deleted before
     it and put again after it, so their old text never meets the new boundary.
 
+    The spec's customer-managed policies (a large grant's) are read with ``ListPolicies``
+    under the role's path, ``ListPolicyTags``, ``ListPolicyVersions`` and
+    ``GetPolicyVersion``. One whose text changes is detached among the removals, gets a new
+    default version (``CreatePolicyVersion``, after ``DeletePolicyVersion`` of the oldest
+    non-default one at IAM's five) and is attached again among the additions; new ones are
+    created (``CreatePolicy``) and attached; ones no longer wanted are detached among the
+    removals and deleted (versions first) at the end. Every ``Deny`` of a grant stays in its
+    inline policy, so no step grants what neither the old nor the new spec grants.
+
     A trust policy that keeps the same trustees (a new external ID, a tightened condition) is
     updated first. One that may trust a new principal is updated after every removal and before
     every addition, with the policies whose text changes deleted before it (and, if the boundary
