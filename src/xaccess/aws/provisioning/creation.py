@@ -36,7 +36,7 @@ from xaccess.plan import Change, OwnedPolicyChange, creation_changes, same_polic
 from xaccess.rolespec import MANAGED_TAG_KEY, RoleSpec, managed_policy_arn
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from mypy_boto3_iam import IAMClient
     from mypy_boto3_iam.type_defs import CreateRoleRequestTypeDef, TagTypeDef
@@ -137,38 +137,10 @@ def create_role(session: IAMReader, spec: RoleSpec) -> ProvisionedRole:
     done: list[tuple[str, str]] = []
     step = ""
     try:
-        for name, document in spec.inline_policies:
-            step = f"put inline policy {name}"
-            session.call(
-                "PutRolePolicy",
-                functools.partial(
-                    iam.put_role_policy,
-                    RoleName=spec.role_name,
-                    PolicyName=name,
-                    PolicyDocument=document.to_json(),
-                ),
-            )
-            done.append(("inline", name))
-        role_arn = RoleArn.parse(role["Arn"])
-        for name, document in spec.managed_policies:
-            arn = managed_policy_arn(
-                partition=role_arn.partition, account_id=role_arn.account, path=spec.path, name=name
-            )
-            change = OwnedPolicyChange(name=name, path=spec.path, before=None, after=document)
-            create_policy, attach = owned_policy_calls(iam, spec.role_name, arn, change)
-            step = create_policy.description
-            session.call(create_policy.operation, create_policy.run)
-            done.append(("policy", arn))
-            step = attach.description
-            session.call(attach.operation, attach.run)
-            done.append(("managed", arn))
-        for arn in spec.managed_policy_arns:
-            step = f"attach managed policy {arn}"
-            session.call(
-                "AttachRolePolicy",
-                functools.partial(iam.attach_role_policy, RoleName=spec.role_name, PolicyArn=arn),
-            )
-            done.append(("managed", arn))
+        # ``step`` outlives the loop: a failure reports the step it stopped at.
+        for step, operation, run, record in _after_create_role(iam, spec, role["Arn"]):  # noqa: B007
+            session.call(operation, run)
+            done.append(record)
     except AWSError as err:
         _roll_back(session, spec, done, step, err)
     return ProvisionedRole(
@@ -178,6 +150,42 @@ def create_role(session: IAMReader, spec: RoleSpec) -> ProvisionedRole:
         created=True,
         changes=creation_changes(spec),
     )
+
+
+_Call = tuple[str, str, "Callable[[], object]", tuple[str, str]]
+
+
+def _after_create_role(iam: IAMClient, spec: RoleSpec, role_arn: str) -> Iterator[_Call]:
+    """The calls that follow CreateRole, each as (step, operation, run, what it made)."""
+    name = spec.role_name
+    for policy, document in spec.inline_policies:
+        yield (
+            f"put inline policy {policy}",
+            "PutRolePolicy",
+            functools.partial(
+                iam.put_role_policy,
+                RoleName=name,
+                PolicyName=policy,
+                PolicyDocument=document.to_json(),
+            ),
+            ("inline", policy),
+        )
+    parsed = RoleArn.parse(role_arn)
+    for policy, document in spec.managed_policies:
+        arn = managed_policy_arn(
+            partition=parsed.partition, account_id=parsed.account, path=spec.path, name=policy
+        )
+        change = OwnedPolicyChange(name=policy, path=spec.path, before=None, after=document)
+        create_policy, attach = owned_policy_calls(iam, name, arn, change)
+        yield create_policy.description, create_policy.operation, create_policy.run, ("policy", arn)
+        yield attach.description, attach.operation, attach.run, ("managed", arn)
+    for arn in spec.managed_policy_arns:
+        yield (
+            f"attach managed policy {arn}",
+            "AttachRolePolicy",
+            functools.partial(iam.attach_role_policy, RoleName=name, PolicyArn=arn),
+            ("managed", arn),
+        )
 
 
 def iam_tag(key: str, value: str) -> TagTypeDef:
