@@ -485,5 +485,5 @@ def test_managed_policy_name_and_path_give_the_nth_policy_of_a_role() -> None:
     )
     for index in (-1, 20, True):
         with pytest.raises(ValidationError) as caught:
-            managed_policy_name("AcmeAudit", index)  # type: ignore[arg-type]
+            managed_policy_name("AcmeAudit", index)
         assert "index" == caught.value.field
