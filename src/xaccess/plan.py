@@ -16,19 +16,18 @@ from typing import Final
 
 import attrs
 
-from xaccess.changes import (
-    Change,
-    InlinePolicyChange,
-    ManagedPolicyChange,
-    ObservedPolicy,
-    OwnedPolicyChange,
-    PathChange,
-    PermissionsBoundaryChange,
-    RoleCreation,
-    SettingChange,
-    TagChange,
-    TrustPolicyChange,
-)
+# Re-exported (``X as X``) for the code that imports the change types from here.
+from xaccess.changes import Change as Change  # noqa: PLC0414
+from xaccess.changes import InlinePolicyChange as InlinePolicyChange  # noqa: PLC0414
+from xaccess.changes import ManagedPolicyChange as ManagedPolicyChange  # noqa: PLC0414
+from xaccess.changes import ObservedPolicy as ObservedPolicy  # noqa: PLC0414
+from xaccess.changes import OwnedPolicyChange as OwnedPolicyChange  # noqa: PLC0414
+from xaccess.changes import PathChange as PathChange  # noqa: PLC0414
+from xaccess.changes import PermissionsBoundaryChange as PermissionsBoundaryChange  # noqa: PLC0414
+from xaccess.changes import RoleCreation as RoleCreation  # noqa: PLC0414
+from xaccess.changes import SettingChange as SettingChange  # noqa: PLC0414
+from xaccess.changes import TagChange as TagChange  # noqa: PLC0414
+from xaccess.changes import TrustPolicyChange as TrustPolicyChange  # noqa: PLC0414
 from xaccess.errors import ValidationError
 from xaccess.identifiers import RoleArn
 from xaccess.limits import MAX_POLICY_VERSIONS_TO_KEEP
@@ -41,21 +40,12 @@ from xaccess.rolespec import (
     managed_policy_arn,
 )
 
+#: The change types (:mod:`xaccess.changes`) are importable from here too; they are documented
+#: once, where :mod:`xaccess.aws.provisioning` re-exports them.
 __all__ = [
-    "Change",
-    "InlinePolicyChange",
-    "ManagedPolicyChange",
-    "ObservedPolicy",
     "OwnedPolicy",
-    "OwnedPolicyChange",
-    "PathChange",
-    "PermissionsBoundaryChange",
     "Plan",
-    "RoleCreation",
     "RoleState",
-    "SettingChange",
-    "TagChange",
-    "TrustPolicyChange",
     "creation_changes",
     "diff",
     "owned_policy_arn",
