@@ -21,7 +21,9 @@ from botocore.config import Config
 # Re-exported: tests/test_docs.py imports it from here.
 from tests.support import fake_aws_environment as fake_aws_environment  # noqa: PLC0414
 from xaccess.aws.provisioning import RetryPolicy
+from xaccess.grant import ThirdPartyGrant
 from xaccess.policy import PolicyDocument
+from xaccess.quotas import AccountQuotas
 from xaccess.rolespec import RoleSpec
 
 if TYPE_CHECKING:
@@ -315,3 +317,59 @@ def iam(fake_env: None) -> Iterator[IAMClient]:
 def recorder(iam: IAMClient) -> CallRecorder:
     """Records every call the ``iam`` client makes from now on."""
     return CallRecorder().install(iam)
+
+
+# --- large grants: customer-managed policies -------------------------------------------------
+
+#: Small quotas, so that a few statements overflow into several customer-managed policies.
+SMALL_QUOTAS: Final = AccountQuotas(
+    inline_policies_size=600, managed_policy_size=600, managed_policies_per_role=20
+)
+
+
+def large_grant(name: str, statements: range, *, deny: bool = True) -> ThirdPartyGrant:
+    """A grant whose statements, under :data:`SMALL_QUOTAS`, need customer-managed policies.
+
+    Statement ``i`` allows ``s3:Get{i}`` and ``s3:List{i % 3}`` on three objects of bucket
+    ``b{i}``; with ``deny``, ``s3:DeleteBucket`` is denied everywhere.
+    """
+    grant = ThirdPartyGrant(
+        role_name=name, trusted_account=VENDOR, external_id=EXTERNAL_ID, path="/vendor/"
+    )
+    for i in statements:
+        grant = grant.allow(
+            [f"s3:Get{i}", f"s3:List{i % 3}"], [f"arn:aws:s3:::b{i}/k{j}" for j in range(3)]
+        )
+    return grant.deny("s3:DeleteBucket", "*") if deny else grant
+
+
+def large_spec(name: str, statements: range, *, deny: bool = True) -> RoleSpec:
+    """The role spec of :func:`large_grant` under :data:`SMALL_QUOTAS`."""
+    return large_grant(name, statements, deny=deny).role_spec(quotas=SMALL_QUOTAS)
+
+
+def owned_policy_names(iam: IAMClient) -> list[str]:
+    """The names of the account's own (customer-managed) policies."""
+    pages = iam.get_paginator("list_policies").paginate(Scope="Local")
+    return sorted(p["PolicyName"] for page in pages for p in page["Policies"])
+
+
+def role_documents(iam: IAMClient, name: str) -> list[PolicyDocument]:
+    """The permission documents the role holds now: inline, and attached customer-managed."""
+    documents = [
+        PolicyDocument.from_dict(
+            iam.get_role_policy(RoleName=name, PolicyName=policy)["PolicyDocument"]
+        )
+        for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]
+    ]
+    for attached in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
+        arn = attached["PolicyArn"]
+        if ":aws:policy/" in arn:
+            continue
+        version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+        document = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]
+        raw = document["Document"]
+        documents.append(
+            PolicyDocument.from_json(raw) if isinstance(raw, str) else PolicyDocument.from_dict(raw)
+        )
+    return documents

@@ -11,7 +11,10 @@ from tests.provisioning_support import trust_policy as vendor_trust
 from xaccess.plan import (
     InlinePolicyChange,
     ManagedPolicyChange,
+    OwnedPolicy,
+    OwnedPolicyChange,
     RoleState,
+    TagChange,
     TrustPolicyChange,
     diff,
     trusts_new_principals,
@@ -123,3 +126,66 @@ def _with_trust(spec: RoleSpec, trust: PolicyDocument) -> RoleSpec:
     return RoleSpec(
         role_name=spec.role_name, trust_policy=trust, inline_policies=spec.inline_policies
     )
+
+
+# --- customer-managed policies ------------------------------------------------------------------
+
+
+def _owned(name: str, document: PolicyDocument, *, attached: bool = True) -> OwnedPolicy:
+    return OwnedPolicy(
+        name=name,
+        path="/",
+        arn=f"arn:aws:iam::123456789012:policy/{name}",
+        document=document,
+        attached=attached,
+        versions=("v1", "v2", "v3", "v4"),
+    )
+
+
+def test_owned_policy_changes_detach_first_and_delete_the_oldest_version_at_five() -> None:
+    """A changed policy is detached among the removals, gets a new version (dropping the oldest
+    at IAM's five) and is attached again; a policy no longer wanted is deleted last."""
+    old, new = identity_policy("s3:GetObject"), identity_policy("s3:PutObject")
+    spec = RoleSpec(
+        role_name="Handover",
+        trust_policy=vendor_trust(EXTERNAL_ID),
+        managed_policies={"Handover-managed-0": new},
+    )
+    observed = _state(
+        inline=(),
+        managed_arns=(
+            "arn:aws:iam::123456789012:policy/Handover-managed-0",
+            "arn:aws:iam::123456789012:policy/Handover-managed-1",
+        ),
+        owned=(_owned("Handover-managed-0", old), _owned("Handover-managed-1", old)),
+    )
+
+    changes = [c for c in diff(spec, observed) if not isinstance(c, TagChange)]
+
+    assert [
+        "- managed policy arn:aws:iam::123456789012:policy/Handover-managed-0",
+        "- managed policy arn:aws:iam::123456789012:policy/Handover-managed-1",
+        "~ customer-managed policy /Handover-managed-0 (new default version)",
+        "- customer-managed policy /Handover-managed-1",
+    ] == [str(c) for c in changes]
+    update, delete = changes[2], changes[3]
+    assert isinstance(update, OwnedPolicyChange)
+    assert isinstance(delete, OwnedPolicyChange)
+    assert ("v1",) == update.stale_versions
+    assert ("v1", "v2", "v3", "v4") == delete.stale_versions
+    assert any(line.startswith("+ ") for line in update.diff())
+
+
+def test_an_unchanged_owned_policy_left_detached_is_attached_again() -> None:
+    """An owned policy with the right text that is not attached only needs attaching."""
+    document = identity_policy("s3:GetObject")
+    spec = RoleSpec(
+        role_name="Handover",
+        trust_policy=vendor_trust(EXTERNAL_ID),
+        managed_policies={"Handover-managed-0": document},
+    )
+    observed = _state(inline=(), owned=(_owned("Handover-managed-0", document, attached=False),))
+
+    assert ["+ managed policy arn:aws:iam::123456789012:policy/Handover-managed-0"] == [
+        str(c) for c in diff(spec, observed) if not isinstance(c, TagChange)
+    ]

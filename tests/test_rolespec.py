@@ -26,6 +26,9 @@ from xaccess.rolespec import (
     MAX_ROLE_TAGS,
     RoleSpec,
     canonical_policy,
+    managed_policy_arn,
+    managed_policy_name,
+    managed_policy_name_and_path,
 )
 
 if TYPE_CHECKING:
@@ -49,7 +52,7 @@ def _trust(*external_ids: str, principal: str = f"arn:aws:iam::{VENDOR}:root") -
     )
 
 
-def _policy(action: str = "s3:GetObject", resource: str = "*") -> PolicyDocument:
+def _policy(action: str = "s3:GetObject", resource: str | list[str] = "*") -> PolicyDocument:
     return PolicyDocument.from_dict(
         {
             "Version": "2012-10-17",
@@ -428,3 +431,59 @@ def test_iam_style_rewrites_are_not_differences(
     assert canonical_policy(document, partition=partition) == canonical_policy(
         stored, partition=partition
     )
+
+
+# --- customer-managed policies ------------------------------------------------------------------
+
+
+def test_managed_policies_are_named_after_the_role_in_order() -> None:
+    """A spec's customer-managed policies are ROLE-managed-0, -1, ...; other names are refused."""
+    spec = _spec(managed_policies={"AcmeAudit-managed-1": READ, "AcmeAudit-managed-0": READ})
+
+    assert ("AcmeAudit-managed-0", "AcmeAudit-managed-1") == tuple(
+        name for name, _ in spec.managed_policies
+    )
+    with pytest.raises(ValidationError) as caught:
+        _spec(managed_policies={"AcmeAudit-managed-1": READ})
+    assert "managed_policies['AcmeAudit-managed-1']" == caught.value.field
+    with pytest.raises(ValidationError, match="managed_policies"):
+        _spec(managed_policies="AcmeAudit-managed-0")
+
+
+def test_a_managed_policy_over_its_size_quota_is_refused() -> None:
+    """Each customer-managed policy must fit IAM's 6144 characters."""
+    big = _policy(resource=[f"arn:aws:s3:::bucket-{i:04d}/*" for i in range(400)])
+
+    with pytest.raises(PolicySizeError) as caught:
+        _spec(managed_policies={"AcmeAudit-managed-0": big})
+
+    assert 6144 == caught.value.limit
+
+
+def test_attached_and_created_managed_policies_must_fit_the_per_role_quota() -> None:
+    """managed_policy_arns plus managed_policies stay within max_managed_policies (at most 20)."""
+    arns = [f"arn:aws:iam::aws:policy/P{i}" for i in range(9)]
+    two = {"AcmeAudit-managed-0": READ, "AcmeAudit-managed-1": READ}
+
+    spec = _spec(managed_policy_arns=arns, managed_policies=two, max_managed_policies=11)
+    assert 11 == len(spec.managed_policy_arns) + len(spec.managed_policies)
+    with pytest.raises(ValidationError) as caught:
+        _spec(managed_policy_arns=arns, managed_policies=two)
+    assert "managed_policies" == caught.value.field
+    with pytest.raises(ValidationError) as caught:
+        _spec(max_managed_policies=21)
+    assert "max_managed_policies" == caught.value.field
+
+
+def test_managed_policy_name_and_path_give_the_nth_policy_of_a_role() -> None:
+    """The export names the Nth customer-managed policy with managed_policy_name_and_path."""
+    assert ("AcmeAudit-managed-2", "/vendor/") == managed_policy_name_and_path(
+        "AcmeAudit", path="/vendor/", index=2
+    )
+    assert "arn:aws:iam::123456789012:policy/vendor/AcmeAudit-managed-2" == managed_policy_arn(
+        partition="aws", account_id="123456789012", path="/vendor/", name="AcmeAudit-managed-2"
+    )
+    for index in (-1, 20, True):
+        with pytest.raises(ValidationError) as caught:
+            managed_policy_name("AcmeAudit", index)
+        assert "index" == caught.value.field

@@ -70,6 +70,7 @@ if TYPE_CHECKING:
         Statement,
         evaluate,
     )
+    from xaccess.quotas import AccountQuotas
     from xaccess.rolespec import RoleSpec
 
 # Every public name but the errors is served on first use (PEP 562), so that ``import xaccess``
@@ -105,6 +106,7 @@ _LAZY: dict[str, str] = {
     "audit_trust_policy": "xaccess.audit",
     "AssumeRoleClient": "xaccess.aws.assume",
     "Plan": "xaccess.plan",
+    "AccountQuotas": "xaccess.quotas",
     "ProvisionedRole": "xaccess.aws.provisioning",
     "RetryPolicy": "xaccess.aws.provisioning",
     "RevokeResult": "xaccess.aws.provisioning",
@@ -142,6 +144,7 @@ __all__ = [
     "PARTITIONS",
     "TRUST_POLICY_SIZE_QUOTA",
     "AWSError",
+    "AccountQuotas",
     "Arn",
     "AssumeRoleClient",
     "AssumeRoleDenied",

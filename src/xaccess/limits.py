@@ -141,3 +141,10 @@ MAX_LOGICAL_ID: Final = 255
 
 MAX_PRINCIPAL_ARN: Final = 2048
 """Longest principal a request may name: IAM's ARN type holds at most 2,048 characters."""
+
+# --- customer-managed policies a grant creates (large grants) -------------------------------
+
+MAX_MANAGED_POLICY_SIZE_QUOTA: Final = MANAGED_POLICY_SIZE_QUOTA
+"""The customer-managed policy size quota cannot be raised: 6144 is also the most."""
+MAX_POLICY_VERSIONS_TO_KEEP: Final = MAX_POLICY_VERSIONS - 1
+"""Versions of a managed policy kept before a new one is created (the sixth is refused)."""

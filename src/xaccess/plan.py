@@ -12,242 +12,76 @@ as a change.
 
 from __future__ import annotations
 
-import difflib
-from typing import Final, Literal, TypeAlias
+from typing import Final
 
 import attrs
 
+# Re-exported (``X as X``) for the code that imports the change types from here.
+from xaccess.changes import Change as Change  # noqa: PLC0414
+from xaccess.changes import InlinePolicyChange as InlinePolicyChange  # noqa: PLC0414
+from xaccess.changes import ManagedPolicyChange as ManagedPolicyChange  # noqa: PLC0414
+from xaccess.changes import ObservedPolicy as ObservedPolicy  # noqa: PLC0414
+from xaccess.changes import OwnedPolicyChange as OwnedPolicyChange  # noqa: PLC0414
+from xaccess.changes import PathChange as PathChange  # noqa: PLC0414
+from xaccess.changes import PermissionsBoundaryChange as PermissionsBoundaryChange  # noqa: PLC0414
+from xaccess.changes import RoleCreation as RoleCreation  # noqa: PLC0414
+from xaccess.changes import SettingChange as SettingChange  # noqa: PLC0414
+from xaccess.changes import TagChange as TagChange  # noqa: PLC0414
+from xaccess.changes import TrustPolicyChange as TrustPolicyChange  # noqa: PLC0414
 from xaccess.errors import ValidationError
 from xaccess.identifiers import RoleArn
+from xaccess.limits import MAX_POLICY_VERSIONS_TO_KEEP
 from xaccess.policy import PolicyDocument, Statement
-from xaccess.rolespec import MANAGED_TAG_KEY, MANAGED_TAG_VALUE, RoleSpec, canonical_policy
+from xaccess.rolespec import (
+    MANAGED_TAG_KEY,
+    MANAGED_TAG_VALUE,
+    RoleSpec,
+    canonical_policy,
+    managed_policy_arn,
+)
 
+#: The change types (:mod:`xaccess.changes`) are importable from here too; they are documented
+#: once, where :mod:`xaccess.aws.provisioning` re-exports them.
 __all__ = [
-    "Change",
-    "InlinePolicyChange",
-    "ManagedPolicyChange",
-    "ObservedPolicy",
-    "PathChange",
-    "PermissionsBoundaryChange",
+    "OwnedPolicy",
     "Plan",
-    "RoleCreation",
     "RoleState",
-    "SettingChange",
-    "TagChange",
-    "TrustPolicyChange",
     "creation_changes",
     "diff",
+    "owned_policy_arn",
     "plan_for",
     "same_policy",
     "trusts_new_principals",
 ]
 
-_DIFF_CONTEXT: Final = 2
 #: The condition key that carries the external ID, as canonical_policy writes keys (lower case).
 _EXTERNAL_ID_KEY: Final = "sts:externalid"
 
 
-# --- changes ---------------------------------------------------------------------------------
-
-ObservedPolicy: TypeAlias = "PolicyDocument | str"
-"""A policy as IAM holds it: a document, or its raw text if it is not a readable policy.
-
-.. versionadded:: 0.1.0
-"""
-
-
-def _policy_lines(document: PolicyDocument | str | None) -> list[str]:
-    if document is None:
-        return []
-    if isinstance(document, str):
-        return [f"(not a readable policy: {document[:60]!r})"]
-    return document.to_json(indent=2).splitlines()
-
-
-def _document_diff(before: PolicyDocument | str | None, after: PolicyDocument | None) -> list[str]:
-    """A unified diff of two documents' JSON (a whole document when one side is missing)."""
-    old, new = _policy_lines(before), _policy_lines(after)
-    if not old:
-        return [f"+ {line}" for line in new]
-    if not new:
-        return [f"- {line}" for line in old]
-    lines: list[str] = []
-    for line in difflib.unified_diff(old, new, lineterm="", n=_DIFF_CONTEXT):
-        if line.startswith(("---", "+++")):
-            continue
-        lines.append("  ..." if line.startswith("@@") else f"{line[0]} {line[1:]}")
-    return lines
+# --- what IAM holds ---------------------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)
-class RoleCreation:
-    """The role does not exist and will be created.
+class OwnedPolicy:
+    """A customer-managed policy xaccess made for the role, as IAM holds it.
 
-    .. versionadded:: 0.1.0
-    """
-
-    role_name: str
-    path: str
-
-    def __str__(self) -> str:
-        return f"+ role {self.role_name} (path {self.path})"
-
-
-@attrs.frozen(kw_only=True)
-class PathChange:
-    """The role exists at another path. IAM cannot change a role's path, so apply refuses.
-
-    .. versionadded:: 0.1.0
-    """
-
-    before: str
-    after: str
-
-    def __str__(self) -> str:
-        return (
-            f"! path {self.before} -> {self.after}: IAM cannot move a role; "
-            "revoke it and create it again"
-        )
-
-
-@attrs.frozen(kw_only=True)
-class TrustPolicyChange:
-    """The trust policy is set (``before`` is ``None`` for a new role) or replaced.
-
-    ``before`` is the document IAM holds, or its raw text if it is not a readable policy.
-
-    .. versionadded:: 0.1.0
-    """
-
-    before: PolicyDocument | str | None
-    after: PolicyDocument
-
-    def __str__(self) -> str:
-        return "+ trust policy" if self.before is None else "~ trust policy"
-
-    def diff(self) -> list[str]:
-        """The JSON lines that change, as a unified diff.
-
-        .. versionadded:: 0.1.0
-        """
-        return _document_diff(self.before, self.after)
-
-
-@attrs.frozen(kw_only=True)
-class InlinePolicyChange:
-    """An inline policy is added (``before`` is ``None``), replaced, or deleted (``after`` is
-    ``None``).
+    Attributes:
+        name: Its name (:func:`~xaccess.rolespec.managed_policy_name`).
+        path: Its path.
+        arn: Its ARN.
+        document: Its default version's document (or raw text if unreadable).
+        attached: Whether it is attached to the role.
+        versions: Its non-default version IDs, oldest first.
 
     .. versionadded:: 0.1.0
     """
 
     name: str
-    before: PolicyDocument | str | None
-    after: PolicyDocument | None
-
-    def __str__(self) -> str:
-        if self.after is None:
-            return f"- inline policy {self.name}"
-        if self.before is None:
-            return f"+ inline policy {self.name}"
-        return f"~ inline policy {self.name}"
-
-    def diff(self) -> list[str]:
-        """The JSON lines that change, as a unified diff.
-
-        .. versionadded:: 0.1.0
-        """
-        return _document_diff(self.before, self.after)
-
-
-@attrs.frozen(kw_only=True)
-class ManagedPolicyChange:
-    """A managed policy is attached or detached.
-
-    .. versionadded:: 0.1.0
-    """
-
-    policy_arn: str
-    action: Literal["attach", "detach"]
-
-    def __str__(self) -> str:
-        sign = "+" if self.action == "attach" else "-"
-        return f"{sign} managed policy {self.policy_arn}"
-
-
-@attrs.frozen(kw_only=True)
-class PermissionsBoundaryChange:
-    """The permissions boundary is set, replaced or removed (``after`` is ``None``).
-
-    .. versionadded:: 0.1.0
-    """
-
-    before: str | None
-    after: str | None
-
-    def __str__(self) -> str:
-        if self.before is None:
-            return f"+ permissions boundary {self.after}"
-        if self.after is None:
-            return f"- permissions boundary {self.before}"
-        return f"~ permissions boundary {self.before} -> {self.after}"
-
-
-@attrs.frozen(kw_only=True)
-class TagChange:
-    """A tag is added (``before`` is ``None``), changed, or removed (``after`` is ``None``).
-
-    .. versionadded:: 0.1.0
-    """
-
-    key: str
-    before: str | None
-    after: str | None
-
-    def __str__(self) -> str:
-        if self.before is None:
-            return f"+ tag {self.key} = {self.after!r}"
-        if self.after is None:
-            return f"- tag {self.key} (was {self.before!r})"
-        return f"~ tag {self.key}: {self.before!r} -> {self.after!r}"
-
-
-@attrs.frozen(kw_only=True)
-class SettingChange:
-    """The description or the maximum session duration changes (``before`` is ``None`` for a
-    new role).
-
-    .. versionadded:: 0.1.0
-    """
-
-    setting: Literal["description", "max_session_duration"]
-    before: str | int | None
-    after: str | int
-
-    def __str__(self) -> str:
-        label = self.setting.replace("_", " ")
-        if self.before is None:
-            return f"+ {label} {self.after!r}"
-        return f"~ {label}: {self.before!r} -> {self.after!r}"
-
-
-Change: TypeAlias = (
-    RoleCreation
-    | PathChange
-    | TrustPolicyChange
-    | SettingChange
-    | PermissionsBoundaryChange
-    | ManagedPolicyChange
-    | InlinePolicyChange
-    | TagChange
-)
-"""One difference between a role and its spec.
-
-.. versionadded:: 0.1.0
-"""
-
-
-# --- what IAM holds ---------------------------------------------------------------------------
+    path: str
+    arn: str
+    document: ObservedPolicy
+    attached: bool
+    versions: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -270,6 +104,7 @@ class RoleState:
     inline: tuple[tuple[str, ObservedPolicy], ...]
     managed_arns: tuple[str, ...]
     tags: tuple[tuple[str, str], ...]
+    owned: tuple[OwnedPolicy, ...] = ()
 
     @property
     def partition(self) -> str:
@@ -289,6 +124,17 @@ class RoleState:
         .. versionadded:: 0.1.0
         """
         return (MANAGED_TAG_KEY, MANAGED_TAG_VALUE) in self.tags
+
+    @property
+    def account_id(self) -> str:
+        """The account of the role's ARN (empty if the ARN does not parse).
+
+        .. versionadded:: 0.1.0
+        """
+        try:
+            return RoleArn.parse(self.arn).account
+        except ValidationError:
+            return ""
 
 
 def same_policy(observed: ObservedPolicy | None, desired: PolicyDocument, partition: str) -> bool:
@@ -357,6 +203,10 @@ def creation_changes(spec: RoleSpec) -> tuple[Change, ...]:
         InlinePolicyChange(name=name, before=None, after=doc) for name, doc in spec.inline_policies
     )
     changes.extend(
+        OwnedPolicyChange(name=name, path=spec.path, before=None, after=doc)
+        for name, doc in spec.managed_policies
+    )
+    changes.extend(
         ManagedPolicyChange(policy_arn=arn, action="attach") for arn in spec.managed_policy_arns
     )
     changes.extend(TagChange(key=t.key, before=None, after=t.value) for t in spec.role_tags)
@@ -398,7 +248,8 @@ def diff(spec: RoleSpec, observed: RoleState) -> tuple[Change, ...]:
         )
     if boundary is not None and boundary.before is None:
         changes.append(boundary)  # a new boundary bounds everything that follows
-    wanted_arns = set(spec.managed_policy_arns)
+    owned = _OwnedDiff(spec, observed)
+    wanted_arns = set(spec.managed_policy_arns) | owned.kept_arns
     changes.extend(
         ManagedPolicyChange(policy_arn=arn, action="detach")
         for arn in observed.managed_arns
@@ -420,16 +271,83 @@ def diff(spec: RoleSpec, observed: RoleState) -> tuple[Change, ...]:
         for name, doc in spec.inline_policies
         if not same_policy(current.get(name), doc, partition)
     )
+    changes.extend(owned.additions)
     have_arns = set(observed.managed_arns)
     changes.extend(
         ManagedPolicyChange(policy_arn=arn, action="attach")
         for arn in spec.managed_policy_arns
         if arn not in have_arns
     )
+    changes.extend(owned.deletions)
     if boundary is not None and boundary.after is None:
         changes.append(boundary)  # the old boundary bounds every step until the last
     changes.extend(_tag_changes(spec, observed))
     return tuple(changes)
+
+
+class _OwnedDiff:
+    """The changes to the customer-managed policies xaccess owns for the role.
+
+    A policy whose text changes, or that goes, is detached among the removals (the caller's
+    detach of every attached ARN not in :attr:`kept_arns`); its new version is written and it
+    is attached again among the additions; a policy that goes is deleted after every addition.
+    """
+
+    def __init__(self, spec: RoleSpec, observed: RoleState) -> None:
+        partition = observed.partition
+        have = {policy.name: policy for policy in observed.owned}
+        self.kept_arns: set[str] = set()
+        self.additions: list[Change] = []
+        self.deletions: list[Change] = []
+        for name, document in spec.managed_policies:
+            policy = have.pop(name, None)
+            if policy is None or policy.path != spec.path:
+                if policy is not None:  # left at another path: replaced, not reused
+                    have[f"{policy.path}{name}"] = policy
+                self.additions.append(
+                    OwnedPolicyChange(name=name, path=spec.path, before=None, after=document)
+                )
+            elif not same_policy(policy.document, document, partition):
+                keep = MAX_POLICY_VERSIONS_TO_KEEP - 1  # non-default versions beside the new one
+                stale = policy.versions[: max(len(policy.versions) - keep, 0)]
+                self.additions.append(
+                    OwnedPolicyChange(
+                        name=name,
+                        path=spec.path,
+                        before=policy.document,
+                        after=document,
+                        stale_versions=stale,
+                    )
+                )
+            else:
+                self.kept_arns.add(policy.arn)
+                if not policy.attached:
+                    self.additions.append(
+                        ManagedPolicyChange(policy_arn=policy.arn, action="attach")
+                    )
+        self.deletions.extend(
+            OwnedPolicyChange(
+                name=policy.name,
+                path=policy.path,
+                before=policy.document,
+                after=None,
+                stale_versions=policy.versions,
+            )
+            for policy in have.values()
+        )
+
+
+def owned_policy_arn(observed: RoleState, change: OwnedPolicyChange) -> str:
+    """The ARN of the policy ``change`` is about, in the account of ``observed``'s role.
+
+    .. versionadded:: 0.1.0
+    """
+    return managed_policy_arn(
+        partition=observed.partition,
+        account_id=observed.account_id,
+        path=change.path,
+        name=change.name,
+    )
 
 
 def _setting_changes(spec: RoleSpec, observed: RoleState) -> list[SettingChange]:
@@ -540,6 +458,6 @@ class Plan:
             )
         for change in self.changes:
             lines.append(str(change))
-            if isinstance(change, TrustPolicyChange | InlinePolicyChange):
+            if isinstance(change, TrustPolicyChange | InlinePolicyChange | OwnedPolicyChange):
                 lines.extend(f"    {line}" for line in change.diff())
         return "\n".join(lines)

@@ -47,11 +47,15 @@ if TYPE_CHECKING:
     from xaccess.policy import ConditionValue
 
 __all__ = [
+    "MANAGED_POLICY_INFIX",
     "MANAGED_TAG_KEY",
     "MANAGED_TAG_VALUE",
     "MAX_ROLE_TAGS",
     "RoleSpec",
     "canonical_policy",
+    "managed_policy_arn",
+    "managed_policy_name",
+    "managed_policy_name_and_path",
 ]
 
 MANAGED_TAG_KEY: Final = "xaccess:managed"
@@ -77,6 +81,63 @@ MAX_ROLE_TAGS: Final = limits.MAX_ROLE_TAGS
 """
 
 _ACCOUNT_ID_LENGTH: Final = 12
+
+MANAGED_POLICY_INFIX: Final = "-managed-"
+"""What stands between the role name and the number in the name of a policy xaccess manages.
+
+.. versionadded:: 0.1.0
+"""
+
+
+# --- the customer-managed policies of a role -------------------------------------------------
+
+
+def managed_policy_name(role_name: str, index: int) -> str:
+    """The name of the ``index``-th (from 0) customer-managed policy xaccess makes for a role.
+
+    ``ROLE-managed-INDEX``: at most 64 + 13 characters, within IAM's 128 for a policy name,
+    and unique in the account because the role name is.
+
+    Raises:
+        ~xaccess.errors.ValidationError: ``role_name`` is not a role name, or ``index`` is not
+            an int from 0 to 19.
+
+    .. versionadded:: 0.1.0
+    """
+    validate_role_name(role_name, field="role_name")
+    if (
+        isinstance(index, bool)
+        or not isinstance(index, int)
+        or not (0 <= index < limits.MAX_MANAGED_POLICIES_PER_ROLE)
+    ):
+        raise ValidationError(
+            "index", f"must be an int from 0 to {limits.MAX_MANAGED_POLICIES_PER_ROLE - 1}"
+        )
+    return f"{role_name}{MANAGED_POLICY_INFIX}{index}"
+
+
+def managed_policy_name_and_path(role_name: str, *, path: str = "/", index: int) -> tuple[str, str]:
+    """The name and path of the ``index``-th (from 0) customer-managed policy of a role.
+
+    The policy lives under the role's own ``path``. This is what provisioning creates and what
+    an export (for example ``AWS::IAM::ManagedPolicy`` with ``ManagedPolicyName`` and ``Path``)
+    should declare for ``grant.permission_policies()``'s managed policies, in their order.
+
+    Raises:
+        ~xaccess.errors.ValidationError: The role name, path or index is invalid.
+
+    .. versionadded:: 0.1.0
+    """
+    validate_role_path(path, field="path")
+    return managed_policy_name(role_name, index), path
+
+
+def managed_policy_arn(*, partition: str, account_id: str, path: str, name: str) -> str:
+    """The ARN of the customer-managed policy ``name`` under ``path`` in an account.
+
+    .. versionadded:: 0.1.0
+    """
+    return f"arn:{partition}:iam::{account_id}:policy{path}{name}"
 
 
 # --- converters ------------------------------------------------------------------------------
@@ -203,6 +264,57 @@ def _check_inline_policies(
         )
 
 
+def _check_managed_policies(
+    spec: RoleSpec, _attribute: attrs.Attribute[Any], value: object
+) -> None:
+    if not isinstance(value, tuple):
+        raise ValidationError(
+            "managed_policies",
+            "must be a mapping of policy name to PolicyDocument, or (name, PolicyDocument) "
+            f"pairs, got {type(value).__name__}",
+        )
+    owned = {managed_policy_name(spec.role_name, i) for i in range(len(value))}
+    for index, pair in enumerate(value):
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise ValidationError(
+                f"managed_policies[{index}]",
+                f"must be a (name, PolicyDocument) pair, got {type(pair).__name__}",
+            )
+        name, document = pair
+        where = f"managed_policies[{name!r}]"
+        if name not in owned:
+            raise ValidationError(
+                where,
+                f"must be named {managed_policy_name(spec.role_name, 0)!r}, ... in order "
+                "(managed_policy_name), so that provisioning knows the policies it owns",
+            )
+        if not isinstance(document, PolicyDocument):
+            raise ValidationError(where, f"must be a PolicyDocument, got {type(document).__name__}")
+        try:
+            document.check_identity_policy()
+        except ValidationError as exc:
+            raise ValidationError(f"{where}.{exc.field}", exc.rule) from None
+        document.check_size(limits.MANAGED_POLICY_SIZE_QUOTA, quota="managed policy", field=where)
+    if len({name for name, _ in value}) != len(value):
+        raise ValidationError("managed_policies", "the same policy name appears twice")
+
+
+def _check_most_managed(spec: RoleSpec, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError("max_managed_policies", f"must be an int, got {type(value).__name__}")
+    if not 0 <= value <= limits.MAX_MANAGED_POLICIES_PER_ROLE:
+        raise ValidationError(
+            "max_managed_policies",
+            f"must be from 0 to {limits.MAX_MANAGED_POLICIES_PER_ROLE}, got {value}",
+        )
+    count = len(spec.managed_policy_arns) + len(spec.managed_policies)
+    if count > value:
+        raise ValidationError(
+            "managed_policies",
+            f"{count} managed policies (attached and created) exceed max_managed_policies={value}",
+        )
+
+
 def _check_managed_policy_arns(
     _spec: RoleSpec, _attribute: attrs.Attribute[Any], value: object
 ) -> None:
@@ -283,6 +395,13 @@ class RoleSpec:
             Each is checked with :meth:`~xaccess.PolicyDocument.check_identity_policy`; together
             they must fit the 10240-character quota for one role.
         managed_policy_arns: ARNs of managed policies to attach.
+        managed_policies: Customer-managed policies that provisioning creates, owns and
+            attaches, as for ``inline_policies``; they are named
+            :func:`managed_policy_name` ``(role_name, 0)``, ``(role_name, 1)``... and live
+            under the role's path. Each must fit the 6144-character managed policy quota.
+        max_managed_policies: The account's quota of managed policies per role (10 unless
+            raised, at most 20); ``managed_policy_arns`` and ``managed_policies`` together
+            must fit it.
         permissions_boundary: ARN of the managed policy that bounds the role's permissions, or
             ``None``.
         description: The role description, at most 1000 characters.
@@ -313,6 +432,11 @@ class RoleSpec:
         converter=_to_arns,
         validator=_check_managed_policy_arns,
     )
+    managed_policies: tuple[tuple[str, PolicyDocument], ...] = attrs.field(
+        default=(),
+        converter=_to_inline_policies,
+        validator=_check_managed_policies,
+    )
     permissions_boundary: str | None = attrs.field(default=None, validator=_check_boundary)
     description: str = attrs.field(default="", validator=_check_description)
     max_session_duration: int = attrs.field(
@@ -326,6 +450,9 @@ class RoleSpec:
         validator=_check_tags,
     )
     trust_policy_quota: int = attrs.field(default=TRUST_POLICY_SIZE_QUOTA, validator=_check_quota)
+    max_managed_policies: int = attrs.field(
+        default=limits.MANAGED_POLICIES_PER_ROLE, validator=_check_most_managed
+    )
 
     @property
     def inline_policy_names(self) -> tuple[str, ...]:

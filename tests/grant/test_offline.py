@@ -19,7 +19,7 @@ from tests.grant.grants import (
     _grant,
     _permissions,
 )
-from xaccess import PolicySizeError, ValidationError
+from xaccess import ValidationError
 from xaccess.policy import Condition, PolicyDocument, Statement
 
 # -- offline evaluation ---------------------------------------------------------------------
@@ -270,17 +270,19 @@ def test_allow_accepts_any_iterable_of_strings() -> None:
     )
 
 
-def test_over_quota_note_counts_several_managed_policies() -> None:
-    """Statements that need more than one managed policy are counted with first-fit."""
+def test_statements_beyond_the_inline_quota_go_into_customer_managed_policies() -> None:
+    """Statements over the inline quota fill the inline policy, then managed ones, all permitted."""
     grant = _grant()
     for i in range(5):
         resources = [f"arn:aws:s3:::bucket-{i}-{j:03d}-{'x' * 30}/*" for j in range(45)]
         grant = grant.allow(f"s3:Get{i}", resources, sid=f"S{i}")
 
-    with pytest.raises(PolicySizeError) as exc_info:
-        grant.permission_policies()
+    policies = grant.permission_policies()
 
-    assert "into 3 customer-managed policies" in exc_info.value.__notes__[0]
+    assert ["inline", "managed"] == [p.kind for p in policies]
+    assert policies[0].document.size() <= 10240
+    assert policies[1].document.size() <= 6144
+    assert grant.permits("s3:Get4", "arn:aws:s3:::bucket-4-044-" + "x" * 30 + "/k")
 
 
 def test_can_assume_leaves_a_malformed_session_arn_to_the_evaluator() -> None:

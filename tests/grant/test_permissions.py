@@ -175,9 +175,24 @@ def test_conditions_equal_up_to_key_case_and_value_order_merge() -> None:
     assert 1 == len(_permissions(grant))
 
 
-def test_permission_policies_over_quota_suggest_managed_policies() -> None:
-    """Too many statements raise PolicySizeError with a note on managed policies."""
+def test_permission_policies_over_the_inline_quota_overflow_into_one_managed_policy() -> None:
+    """Statements over the inline quota go into a customer-managed policy named after the role."""
     grant = _grant(inline_policies_quota=300)
+    for i in range(6):
+        grant = grant.allow(f"s3:Get{i}", f"arn:aws:s3:::bucket{i}/*", sid=f"S{i}")
+
+    policies = grant.permission_policies()
+
+    assert [("AcmeAudit-0", "inline"), ("AcmeAudit-managed-0", "managed")] == [
+        (p.name, p.kind) for p in policies
+    ]
+    assert policies[0].document.size() <= 300
+    assert 6 == sum(len(p.document.statements) for p in policies)
+
+
+def test_permission_policies_beyond_the_managed_policies_quota_say_what_is_needed() -> None:
+    """Without room for managed policies, PolicySizeError gives the size needed and the most."""
+    grant = _grant(inline_policies_quota=300, max_managed_policies=0)
     for i in range(6):
         grant = grant.allow(f"s3:Get{i}", f"arn:aws:s3:::bucket{i}/*", sid=f"S{i}")
 
@@ -186,18 +201,33 @@ def test_permission_policies_over_quota_suggest_managed_policies() -> None:
 
     error = exc_info.value
     assert ("permission_policies", 300) == (error.field, error.limit)
-    assert "into 1 customer-managed policy" in error.__notes__[0]
+    assert error.size > 300
+    assert "need 1 customer-managed policies" in error.__notes__[0]
 
 
-def test_statement_too_large_for_a_managed_policy_says_so() -> None:
-    """When one statement alone exceeds a managed policy, the note says to split it."""
+def test_a_statement_too_large_for_any_policy_is_split_by_its_resources() -> None:
+    """One statement larger than every policy is split across policies, losing nothing."""
     resources = [f"arn:aws:s3:::bucket-{i:04d}-{'x' * 40}/*" for i in range(200)]
     grant = _grant().allow("s3:GetObject", resources)
+
+    policies = grant.permission_policies()
+
+    assert ["inline", "managed"] == [p.kind for p in policies]
+    assert sorted(resources) == sorted(
+        r for p in policies for s in p.document.statements for r in s.resources
+    )
+
+
+def test_a_statement_with_a_sid_too_large_for_any_policy_is_refused() -> None:
+    """A statement with a Sid is never split: too large, it raises PolicySizeError."""
+    resources = [f"arn:aws:s3:::bucket-{i:04d}-{'x' * 40}/*" for i in range(200)]
+    grant = _grant().allow("s3:GetObject", resources, sid="Big")
 
     with pytest.raises(PolicySizeError) as exc_info:
         grant.permission_policies()
 
-    assert "split its actions or resources" in exc_info.value.__notes__[0]
+    assert 6144 == exc_info.value.limit
+    assert "Sid" in exc_info.value.__notes__[0]
 
 
 @pytest.mark.parametrize(

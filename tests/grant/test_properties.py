@@ -605,13 +605,18 @@ def test_documents_are_within_quota_round_trip_and_pass_moto(case: Case, quota: 
     else:
         size_error = None
     if size_error is not None:
-        assert size_error.size > size_error.limit == grant.inline_policies_quota
-    assert sum(p.document.size() for p in policies) <= grant.inline_policies_quota
+        assert size_error.size > size_error.limit >= grant.inline_policies_quota
+    inline = [p for p in policies if p.kind == "inline"]
+    managed = [p for p in policies if p.kind == "managed"]
+    assert sum(p.document.size() for p in inline) <= grant.inline_policies_quota
+    assert all(p.document.size() <= grant.managed_policy_quota for p in managed)
+    assert len(managed) + len(grant.managed_policy_arns) <= grant.max_managed_policies
     assert len({p.name for p in policies}) == len(policies)
     for policy in policies:
         validate_policy_name(policy.name)
         assert policy.document == PolicyDocument.from_json(policy.document.to_json())
-        assert len(policy.document.statements) <= len(grant.statements)
+        if policy.kind == "inline" and len(policies) == 1:
+            assert len(policy.document.statements) <= len(grant.statements)
         IAMPolicyDocumentValidator(policy.document.to_json()).validate()
 
 

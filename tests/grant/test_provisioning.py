@@ -15,7 +15,7 @@ from tests.provisioning_support import (
     VENDOR,
     CallRecorder,
 )
-from xaccess import ThirdPartyGrant
+from xaccess import AccountQuotas, ThirdPartyGrant
 from xaccess.aws.provisioning import InlinePolicyChange, TrustPolicyChange
 from xaccess.errors import PolicySizeError, RoleNotManaged, ValidationError
 from xaccess.policy import PolicyDocument
@@ -203,3 +203,38 @@ def test_a_grant_trusting_the_roles_own_account_is_refused_before_any_write(
 
     assert [] == recorder.writes
     assert [] == iam.list_roles()["Roles"]
+
+
+def test_a_grant_over_the_managed_policies_quota_never_reaches_aws(
+    iam: IAMClient, recorder: CallRecorder
+) -> None:
+    """Statements that need more managed policies than the quota allow make no AWS call."""
+    grant = _grant().with_quotas(AccountQuotas(managed_policies_per_role=1))
+    for i in range(400):
+        grant = grant.allow(f"s3:Get{i}", f"arn:aws:s3:::acme-archive-{i:03d}/*")
+
+    for provision in (grant.create, grant.plan, grant.apply):
+        with pytest.raises(PolicySizeError):
+            provision(iam, retry=NO_WAIT)
+
+    assert [] == recorder.calls
+
+
+def test_live_quotas_reach_create_and_its_managed_policies(iam: IAMClient) -> None:
+    """create(quotas=...) lays the grant out by those quotas and makes its managed policies."""
+    grant = _grant()
+    for i in range(12):
+        grant = grant.allow(f"s3:Get{i}", f"arn:aws:s3:::acme-archive-{i:03d}/*")
+    quotas = AccountQuotas(inline_policies_size=400, managed_policy_size=400)
+
+    role = grant.create(iam, quotas=quotas, retry=NO_WAIT)
+
+    attached = iam.list_attached_role_policies(RoleName="AcmeAuditAccess")["AttachedPolicies"]
+    names = sorted(p["PolicyName"] for p in attached)
+    assert names[0] == "AcmeAuditAccess-managed-0"
+    assert len(names) == len(
+        [p for p in grant.permission_policies(quotas=quotas) if p.kind == "managed"]
+    )
+    assert role.created
+    assert grant.plan(iam, quotas=quotas, retry=NO_WAIT).is_empty
+    assert not grant.plan(iam, retry=NO_WAIT).is_empty  # the default quotas fit it inline

@@ -66,6 +66,7 @@ def test_to_dict_lists_every_setting() -> None:
         "trust_policy_quota": 2048,
         "inline_policies_quota": 10240,
         "max_managed_policies": 10,
+        "managed_policy_quota": 6144,
         "inline_policy_prefix": None,
     } == data
 

@@ -26,7 +26,9 @@ from xaccess.grant import offline, permissions, provision, trust
 from xaccess.grant.describe import describe_grant
 from xaccess.grant.handoff import count_repr
 from xaccess.grant.handoff import handoff as _handoff
-from xaccess.grant.permissions import permission_policies as _permission_policies
+from xaccess.grant.packing import grant_quotas as _grant_quotas
+from xaccess.grant.packing import permission_policies as _permission_policies
+from xaccess.grant.packing import with_quotas as _with_quotas
 from xaccess.grant.serialize import from_dict as _from_dict
 from xaccess.grant.serialize import from_json as _from_json
 from xaccess.grant.serialize import to_dict as _to_dict
@@ -108,7 +110,10 @@ class ThirdPartyGrant:
             IAM's fixed 10240 by default; it can be lowered (to leave room for inline
             policies added by other means) but not raised.
         max_managed_policies: The most managed policies that may be attached (default
-            10; raise it if your account's quota is higher).
+            10; raise it, up to 20, if your account's quota is higher). The
+            customer-managed policies of a large grant count too.
+        managed_policy_quota: The size quota of one customer-managed policy: IAM's fixed
+            6144 by default; it can be lowered but not raised.
         inline_policy_prefix: The inline policies are named ``PREFIX-0``,
             ``PREFIX-1``...; the role name by default.
         org_ids: Set by :meth:`require_org_id`.
@@ -167,6 +172,9 @@ class ThirdPartyGrant:
     )
     max_managed_policies: int = attrs.field(
         default=limits.MANAGED_POLICIES_PER_ROLE, validator=_f.valid_most_managed
+    )
+    managed_policy_quota: int = attrs.field(
+        default=limits.MANAGED_POLICY_SIZE_QUOTA, validator=_f.valid_managed_quota
     )
     inline_policy_prefix: str | None = attrs.field(default=None, validator=_f.valid_prefix)
     _trustees: tuple[Trustee, ...] = attrs.field(
@@ -461,6 +469,8 @@ class ThirdPartyGrant:
     # Written, with their documentation, in the modules that do the work.
     trust_policy = _trust_policy
     permission_policies = _permission_policies
+    with_quotas = _with_quotas
+    quotas = property(_grant_quotas)
 
     # -- role and handoff --------------------------------------------------------------------
 

@@ -360,6 +360,17 @@ def valid_most_managed(_g: object, _a: object, value: object) -> None:
     )
 
 
+def valid_managed_quota(_g: object, _a: object, value: object) -> None:
+    check_quota(
+        value,
+        "managed_policy_quota",
+        1,
+        limits.MANAGED_POLICY_SIZE_QUOTA,
+        "IAM's quota of {high} characters for one customer-managed policy cannot be "
+        "raised, got {value}",
+    )
+
+
 def valid_prefix(_g: object, _a: object, value: str | None) -> None:
     check_inline_policy_prefix(value)
 

@@ -1,31 +1,33 @@
-"""What a grant allows: statements from ``allow()``/``deny()`` arguments, and the inline policies.
+"""What a grant allows: statements from ``allow()``/``deny()`` arguments, and the policies.
 
-Statements are merged losslessly (:mod:`xaccess.policy.merge`) and written into one inline policy:
-IAM counts all inline policies of a role against one aggregate quota, so splitting never makes
-room. Both steps are pure functions of their inputs and cached, because a vendor builds the same
-permissions for every customer.
+Statements are merged losslessly (:mod:`xaccess.policy.merge`) and written into one inline policy
+while they fit the role's inline quota (IAM counts all inline policies of a role against one
+aggregate quota, so a second inline policy never makes room). Beyond it, they are packed into
+customer-managed policies (:mod:`xaccess.grant.packing`). Both steps are pure functions of their
+inputs and cached, because a vendor builds the same permissions for every customer.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Final, Literal
+from typing import Final, Literal
 
 import attrs
 
 from xaccess import limits
 from xaccess._validate import type_name
-from xaccess.errors import PolicySizeError, ValidationError
+from xaccess.errors import ValidationError
 from xaccess.grant.fields import check_text
 from xaccess.identifiers import validate_managed_policy_arn, validate_policy_name
-from xaccess.policy import PolicyDocument, Statement, iam_size
-from xaccess.policy.merge import first_fit_decreasing, merge_statements, statement_size
+from xaccess.policy import PolicyDocument, Statement
 
-if TYPE_CHECKING:
-    from xaccess.grant.builder import ThirdPartyGrant
+PolicyKind = Literal["inline", "managed"]
+"""Where a :class:`NamedPolicy` goes: embedded in the role, or a customer-managed policy.
 
-_DOCUMENT_OVERHEAD: Final = iam_size('{"Version":"2012-10-17","Statement":[]}')
+.. versionadded:: 0.1.0
+"""
+
+_KINDS: Final = ("inline", "managed")
 _CACHE_SIZE: Final = 256
 _STATEMENT_FIELDS: Final = {
     "Action": "actions",
@@ -46,19 +48,28 @@ def _check_document(
         raise ValidationError("document", f"must be a PolicyDocument, got {type_name(value)}")
 
 
+def _check_kind(_instance: object, _attribute: attrs.Attribute[str], value: object) -> None:
+    if value not in _KINDS:
+        raise ValidationError("kind", f"must be 'inline' or 'managed', got {value!r:.40}")
+
+
 @attrs.frozen
 class NamedPolicy:
-    """An inline policy of a role: its name and its document.
+    """A permission policy of a role: its name, its document and its kind.
 
     Args:
-        name: The inline policy name (1-128 characters of ``[A-Za-z0-9_+=,.@-]``).
+        name: The policy name (1-128 characters of ``[A-Za-z0-9_+=,.@-]``).
         document: The policy document.
+        kind: ``"inline"`` (embedded in the role) or ``"managed"`` (a customer-managed
+            policy that provisioning creates under the role's path and attaches; its name
+            comes from :func:`xaccess.rolespec.managed_policy_name`).
 
     .. versionadded:: 0.1.0
     """
 
     name: str = attrs.field(validator=_check_policy_name)
     document: PolicyDocument = attrs.field(validator=_check_document)
+    kind: PolicyKind = attrs.field(default="inline", validator=_check_kind)
 
 
 # --- statements from builder arguments --------------------------------------------------------
@@ -174,65 +185,3 @@ def check_policy_arn(arn: object, field: str, partition: str) -> None:
         raise ValidationError(
             field, f"is in partition {arn_partition!r} but the grant is in {partition!r}"
         )
-
-
-# --- inline policies ------------------------------------------------------------------------------
-
-
-def permission_policies(grant: ThirdPartyGrant) -> tuple[NamedPolicy, ...]:
-    """Build the role's inline permission policies from :meth:`allow` and :meth:`deny`.
-
-    Statements are merged where that changes no decision: same effect and
-    conditions, and the same resources (actions united) or the same actions
-    (resources united); duplicates are dropped; statements with a ``Sid`` are
-    kept as written. IAM counts all inline policies of a role against one
-    aggregate quota, so splitting never makes room: the statements go into one
-    policy named ``PREFIX-0``. A grant without statements has no inline policy.
-
-    Raises:
-        PolicySizeError: The statements exceed ``inline_policies_quota``; its note
-            says how many customer-managed policies they would need instead.
-
-    .. versionadded:: 0.1.0
-    """
-    if not grant.statements:
-        return ()
-    prefix = grant.role_name if grant.inline_policy_prefix is None else grant.inline_policy_prefix
-    free = grant.max_managed_policies - len(grant.managed_policy_arns)
-    return _pack(
-        grant.statements, grant.inline_policies_quota, prefix, grant.max_managed_policies, free
-    )
-
-
-@functools.lru_cache(maxsize=_CACHE_SIZE)
-def _pack(
-    statements: tuple[Statement, ...], quota: int, prefix: str, most: int, free: int
-) -> tuple[NamedPolicy, ...]:
-    merged = merge_statements(statements)
-    document = PolicyDocument(merged)
-    document.check_identity_policy()
-    size = document.size()
-    if size > quota:
-        error = PolicySizeError("permission_policies", size, quota, "inline policies per role")
-        error.add_note(_managed_policy_hint(merged, most, free))
-        raise error
-    return (NamedPolicy(name=f"{prefix}-0", document=document),)
-
-
-def _managed_policy_hint(statements: tuple[Statement, ...], most: int, free: int) -> str:
-    quota = limits.MANAGED_POLICY_SIZE_QUOTA
-    capacity = quota - _DOCUMENT_OVERHEAD
-    sizes = [statement_size(s) + 1 for s in statements]  # +1: the separating comma
-    largest = max(sizes) - 1
-    if largest > capacity:
-        return (
-            f"one statement alone is {largest} characters, more than a customer-managed "
-            f"policy can hold ({quota}); split its actions or resources"
-        )
-    needed = first_fit_decreasing(sizes, capacity + 1)
-    return (
-        f"move the statements into {needed} customer-managed "
-        f"polic{'y' if needed == 1 else 'ies'} (at most {quota} "
-        f"characters each) and attach() them; {free} of max_managed_policies="
-        f"{most} attachments are free"
-    )

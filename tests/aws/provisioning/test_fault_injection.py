@@ -101,6 +101,7 @@ REVOKE_CALLS: Final = [
     "DeleteRolePolicy",
     "DetachRolePolicy",
     "DetachRolePolicy",
+    "ListPolicies",
     "RemoveRoleFromInstanceProfile",
     "DeleteRole",
 ]

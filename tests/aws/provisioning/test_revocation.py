@@ -112,8 +112,9 @@ def test_revoke_gives_up_when_deletion_keeps_conflicting(
 ) -> None:
     """A DeleteRole that always conflicts ends in a ProvisioningError, not a loop."""
     create(iam, full_spec(), retry=NO_WAIT)
-    # Each round lists three things, and the first also removes four; then DeleteRole.
-    recorder.reset(also=dict.fromkeys((10, 14, 18, 22), "DeleteConflict"))
+    # Each round lists three things and the customer-managed policies, and the first also
+    # removes four; then DeleteRole.
+    recorder.reset(also=dict.fromkeys((11, 16, 21, 26), "DeleteConflict"))
 
     with pytest.raises(ProvisioningError) as caught:
         revoke(iam, "AcmeAudit", retry=NO_WAIT)

@@ -12,6 +12,11 @@
   tag :data:`~xaccess.rolespec.MANAGED_TAG_KEY`, unless told to adopt one.
 * :func:`revoke` removes the role and everything attached to it; a missing role is success.
 
+A spec's customer-managed policies (a large grant's, :attr:`RoleSpec.managed_policies
+<xaccess.rolespec.RoleSpec.managed_policies>`) are created under the role's path, tagged as
+xaccess's for that role, attached, versioned by :func:`apply` and deleted by :func:`revoke`
+(:mod:`~xaccess.aws.provisioning.owned`).
+
 Transient failures (throttling, service failures, concurrent modification, HTTP 5xx, connection
 errors) are retried with bounded, jittered exponential backoff (:class:`RetryPolicy`), on top of
 whatever retries the botocore client is configured with. Every botocore error is wrapped in an
@@ -42,6 +47,7 @@ from xaccess.plan import (
     Change,
     InlinePolicyChange,
     ManagedPolicyChange,
+    OwnedPolicyChange,
     PathChange,
     PermissionsBoundaryChange,
     Plan,
@@ -62,6 +68,7 @@ __all__ = [
     "Change",
     "InlinePolicyChange",
     "ManagedPolicyChange",
+    "OwnedPolicyChange",
     "PathChange",
     "PermissionsBoundaryChange",
     "Plan",

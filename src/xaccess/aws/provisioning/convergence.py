@@ -25,6 +25,7 @@ from xaccess.aws.provisioning._failures import (
 )
 from xaccess.aws.provisioning.creation import AlreadyExists, ProvisionedRole, create_role, iam_tag
 from xaccess.aws.provisioning.own_account import refuse_own_account_trust
+from xaccess.aws.provisioning.owned import observe_owned, owned_policy_calls
 from xaccess.aws.provisioning.reads import NO_SUCH_ENTITY, IAMReader
 from xaccess.errors import AWSError, ProvisioningError
 from xaccess.limits import MAX_TAGS_PER_CALL
@@ -32,13 +33,16 @@ from xaccess.plan import (
     Change,
     InlinePolicyChange,
     ManagedPolicyChange,
+    OwnedPolicyChange,
     PathChange,
     PermissionsBoundaryChange,
     Plan,
+    RoleState,
     SettingChange,
     TagChange,
     TrustPolicyChange,
     diff,
+    owned_policy_arn,
     plan_for,
     trusts_new_principals,
 )
@@ -99,7 +103,10 @@ def plan(
     session = IAMReader(iam, require_retry(retry))
     if checking:
         refuse_own_account_trust(session, checked, doing=None)
-    return plan_for(checked, session.observe(checked.role_name))
+    observed = session.observe(checked.role_name)
+    if observed is not None:
+        observed = observe_owned(session, checked, observed)
+    return plan_for(checked, observed)
 
 
 # --- apply -------------------------------------------------------------------------------------
@@ -125,7 +132,12 @@ class _Detour:
 
 
 def _detour(
-    iam: IAMClient, spec: RoleSpec, changes: tuple[Change, ...], *, handover: bool
+    iam: IAMClient,
+    spec: RoleSpec,
+    changes: tuple[Change, ...],
+    observed: RoleState,
+    *,
+    handover: bool,
 ) -> _Detour:
     """What to clear before a replaced boundary or a handover of trust, and restore after.
 
@@ -149,7 +161,12 @@ def _detour(
         touched = {c.name for c in inline}
         attached = {c.policy_arn for c in changes if isinstance(c, ManagedPolicyChange)}
         kept = [(n, doc) for n, doc in spec.inline_policies if n not in touched]
-        kept_arns = [arn for arn in spec.managed_policy_arns if arn not in attached]
+        rewritten = {c.name for c in changes if isinstance(c, OwnedPolicyChange)}
+        kept_arns = [arn for arn in spec.managed_policy_arns if arn not in attached] + [
+            p.arn
+            for p in observed.owned
+            if p.attached and p.arn not in attached and p.name not in rewritten
+        ]
         for policy, document in kept:
             change = InlinePolicyChange(name=policy, before=document, after=document)
             clearing.append(_inline_step(iam, name, attrs.evolve(change, after=None), changes=()))
@@ -174,7 +191,12 @@ def _trust_step(iam: IAMClient, name: str, change: TrustPolicyChange) -> _Step:
 
 
 def _steps(
-    session: IAMReader, spec: RoleSpec, changes: tuple[Change, ...], *, handover: bool
+    session: IAMReader,
+    spec: RoleSpec,
+    changes: tuple[Change, ...],
+    observed: RoleState,
+    *,
+    handover: bool,
 ) -> list[_Step]:
     """Turn changes into API calls: one each, except settings and tags, which are batched.
 
@@ -183,7 +205,7 @@ def _steps(
     """
     iam = session.iam
     name = spec.role_name
-    detour = _detour(iam, spec, changes, handover=handover)
+    detour = _detour(iam, spec, changes, observed, handover=handover)
     steps: list[_Step] = []
     cleared = False
     for change in changes:
@@ -204,6 +226,8 @@ def _steps(
             steps.append(_managed_step(iam, name, change))
         elif isinstance(change, InlinePolicyChange):
             steps.append(_inline_step(iam, name, change))
+        elif isinstance(change, OwnedPolicyChange):
+            steps.extend(_owned_steps(iam, name, change, owned_policy_arn(observed, change)))
     settings = tuple(c for c in changes if isinstance(c, SettingChange))
     if settings:
         # UpdateRole resets what it is not given, so both settings always go together.
@@ -225,6 +249,21 @@ def _steps(
     steps.extend(_untag_steps(iam, name, [c for c in tags if c.after is None]))
     steps.extend(_tag_steps(iam, name, [c for c in tags if c.after is not None]))
     return steps
+
+
+def _owned_steps(iam: IAMClient, name: str, change: OwnedPolicyChange, arn: str) -> list[_Step]:
+    """The calls of a customer-managed policy change; the change counts as made at the last."""
+    calls = owned_policy_calls(iam, name, arn, change)
+    return [
+        _Step(
+            call.description,
+            call.operation,
+            call.run,
+            (change,) if index == len(calls) - 1 else (),
+            gone_is_done=call.gone_is_done,
+        )
+        for index, call in enumerate(calls)
+    ]
 
 
 def _boundary_step(iam: IAMClient, name: str, change: PermissionsBoundaryChange) -> _Step:
@@ -333,10 +372,15 @@ def _tag_steps(iam: IAMClient, name: str, changes: Sequence[TagChange]) -> list[
 
 
 def _execute(
-    session: IAMReader, spec: RoleSpec, changes: tuple[Change, ...], *, handover: bool
+    session: IAMReader,
+    spec: RoleSpec,
+    changes: tuple[Change, ...],
+    observed: RoleState,
+    *,
+    handover: bool,
 ) -> tuple[Change, ...]:
     """Make the changes; raise _Gone if the role disappears, ProvisioningError on failure."""
-    steps = _steps(session, spec, changes, handover=handover)
+    steps = _steps(session, spec, changes, observed, handover=handover)
     applied: list[Change] = []
     for index, step in enumerate(steps):
         try:
@@ -379,6 +423,10 @@ def converge(session: IAMReader, spec: RoleSpec, *, adopt: bool) -> ProvisionedR
             except AlreadyExists:
                 _log.info("role %s was created concurrently; converging it", spec.role_name)
                 continue
+        try:
+            observed = observe_owned(session, spec, observed)
+        except AWSError as err:
+            raise_read_failure(err, spec.role_name, "Applying the spec to")
         changes = diff(spec, observed)
         if not observed.managed and not adopt:
             raise not_managed(
@@ -401,7 +449,7 @@ def converge(session: IAMReader, spec: RoleSpec, *, adopt: bool) -> ProvisionedR
             handover = trusts_new_principals(
                 observed.trust, spec.trust_policy, observed.partition
             ) and any(isinstance(c, TrustPolicyChange) for c in changes)
-            applied = _execute(session, spec, changes, handover=handover)
+            applied = _execute(session, spec, changes, observed, handover=handover)
         except _Gone:
             _log.info("role %s was deleted while being changed; starting again", spec.role_name)
             continue
@@ -441,6 +489,15 @@ def apply(
     any permission is added, and a boundary is removed only after the permissions have reached
     the spec; when a boundary is replaced, inline policies whose text changes are deleted before
     it and put again after it, so their old text never meets the new boundary.
+
+    The spec's customer-managed policies (a large grant's) are read with ``ListPolicies``
+    under the role's path, ``ListPolicyTags``, ``ListPolicyVersions`` and
+    ``GetPolicyVersion``. One whose text changes is detached among the removals, gets a new
+    default version (``CreatePolicyVersion``, after ``DeletePolicyVersion`` of the oldest
+    non-default one at IAM's five) and is attached again among the additions; new ones are
+    created (``CreatePolicy``) and attached; ones no longer wanted are detached among the
+    removals and deleted (versions first) at the end. Every ``Deny`` of a grant stays in its
+    inline policy, so no step grants what neither the old nor the new spec grants.
 
     A trust policy that keeps the same trustees (a new external ID, a tightened condition) is
     updated first. One that may trust a new principal is updated after every removal and before

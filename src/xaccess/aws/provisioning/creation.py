@@ -27,14 +27,16 @@ from xaccess.aws.provisioning._failures import (
     require_spec,
 )
 from xaccess.aws.provisioning.own_account import refuse_own_account_trust
+from xaccess.aws.provisioning.owned import owned_policy_calls
 from xaccess.aws.provisioning.reads import NO_SUCH_ENTITY, IAMReader
 from xaccess.aws.provisioning.revocation import Revocation, strip_and_delete
 from xaccess.errors import AWSError
-from xaccess.plan import Change, creation_changes, same_policy
-from xaccess.rolespec import MANAGED_TAG_KEY, RoleSpec
+from xaccess.identifiers import RoleArn
+from xaccess.plan import Change, OwnedPolicyChange, creation_changes, same_policy
+from xaccess.rolespec import MANAGED_TAG_KEY, RoleSpec, managed_policy_arn
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from mypy_boto3_iam import IAMClient
     from mypy_boto3_iam.type_defs import CreateRoleRequestTypeDef, TagTypeDef
@@ -135,25 +137,10 @@ def create_role(session: IAMReader, spec: RoleSpec) -> ProvisionedRole:
     done: list[tuple[str, str]] = []
     step = ""
     try:
-        for name, document in spec.inline_policies:
-            step = f"put inline policy {name}"
-            session.call(
-                "PutRolePolicy",
-                functools.partial(
-                    iam.put_role_policy,
-                    RoleName=spec.role_name,
-                    PolicyName=name,
-                    PolicyDocument=document.to_json(),
-                ),
-            )
-            done.append(("inline", name))
-        for arn in spec.managed_policy_arns:
-            step = f"attach managed policy {arn}"
-            session.call(
-                "AttachRolePolicy",
-                functools.partial(iam.attach_role_policy, RoleName=spec.role_name, PolicyArn=arn),
-            )
-            done.append(("managed", arn))
+        # ``step`` outlives the loop: a failure reports the step it stopped at.
+        for step, operation, run, record in _after_create_role(iam, spec, role["Arn"]):  # noqa: B007
+            session.call(operation, run)
+            done.append(record)
     except AWSError as err:
         _roll_back(session, spec, done, step, err)
     return ProvisionedRole(
@@ -165,22 +152,65 @@ def create_role(session: IAMReader, spec: RoleSpec) -> ProvisionedRole:
     )
 
 
+_Call = tuple[str, str, "Callable[[], object]", tuple[str, str]]
+
+
+def _after_create_role(iam: IAMClient, spec: RoleSpec, role_arn: str) -> Iterator[_Call]:
+    """The calls that follow CreateRole, each as (step, operation, run, what it made)."""
+    name = spec.role_name
+    for policy, document in spec.inline_policies:
+        yield (
+            f"put inline policy {policy}",
+            "PutRolePolicy",
+            functools.partial(
+                iam.put_role_policy,
+                RoleName=name,
+                PolicyName=policy,
+                PolicyDocument=document.to_json(),
+            ),
+            ("inline", policy),
+        )
+    parsed = RoleArn.parse(role_arn)
+    for policy, document in spec.managed_policies:
+        arn = managed_policy_arn(
+            partition=parsed.partition, account_id=parsed.account, path=spec.path, name=policy
+        )
+        change = OwnedPolicyChange(name=policy, path=spec.path, before=None, after=document)
+        create_policy, attach = owned_policy_calls(iam, name, arn, change)
+        yield create_policy.description, create_policy.operation, create_policy.run, ("policy", arn)
+        yield attach.description, attach.operation, attach.run, ("managed", arn)
+    for arn in spec.managed_policy_arns:
+        yield (
+            f"attach managed policy {arn}",
+            "AttachRolePolicy",
+            functools.partial(iam.attach_role_policy, RoleName=name, PolicyArn=arn),
+            ("managed", arn),
+        )
+
+
 def iam_tag(key: str, value: str) -> TagTypeDef:
     return {"Key": key, "Value": value}
 
 
-def _roll_back(
-    session: IAMReader, spec: RoleSpec, done: list[tuple[str, str]], step: str, err: AWSError
-) -> None:
-    """Undo a partial create in reverse order, then raise the error that says what happened."""
-    iam = session.iam
-    name = spec.role_name
-    rolled_back: list[str] = []
-    left_behind: list[str] = []
-    undo: list[tuple[str, str, Callable[[], object]]] = []
+_Undo = tuple[str, str, "Callable[[], object]"]
+
+
+def _undo_calls(iam: IAMClient, name: str, done: list[tuple[str, str]]) -> tuple[list[_Undo], ...]:
+    """The calls that undo ``done``, in reverse: those before DeleteRole, and the deletions of
+    created policies, which come after it (DeleteRole's stripping detaches any left)."""
+    before: list[_Undo] = []
+    after: list[_Undo] = []
     for kind, item in reversed(done):
-        if kind == "managed":
-            undo.append(
+        if kind == "policy":
+            after.append(
+                (
+                    f"customer-managed policy {item}",
+                    "DeletePolicy",
+                    functools.partial(iam.delete_policy, PolicyArn=item),
+                )
+            )
+        elif kind == "managed":
+            before.append(
                 (
                     f"managed policy {item}",
                     "DetachRolePolicy",
@@ -188,14 +218,20 @@ def _roll_back(
                 )
             )
         else:
-            undo.append(
+            before.append(
                 (
                     f"inline policy {item}",
                     "DeleteRolePolicy",
                     functools.partial(iam.delete_role_policy, RoleName=name, PolicyName=item),
                 )
             )
-    for what, operation, run in undo:
+    return before, after
+
+
+def _run_undo(
+    session: IAMReader, calls: list[_Undo], rolled_back: list[str], left_behind: list[str]
+) -> None:
+    for what, operation, run in calls:
         try:
             session.call(operation, run)
         except AWSError as undo_err:
@@ -203,6 +239,17 @@ def _roll_back(
                 left_behind.append(f"{what} ({operation} failed with {undo_err.code})")
                 continue
         rolled_back.append(what)
+
+
+def _roll_back(
+    session: IAMReader, spec: RoleSpec, done: list[tuple[str, str]], step: str, err: AWSError
+) -> None:
+    """Undo a partial create in reverse order, then raise the error that says what happened."""
+    name = spec.role_name
+    rolled_back: list[str] = []
+    left_behind: list[str] = []
+    before, after = _undo_calls(session.iam, name, done)
+    _run_undo(session, before, rolled_back, left_behind)
     # A step whose answer was lost may have taken effect without being in ``done``; DeleteRole
     # then conflicts, and whatever is still attached is listed and removed.
     progress = Revocation(name)
@@ -218,6 +265,7 @@ def _roll_back(
     else:
         rolled_back.extend(progress.removed())
         rolled_back.append(f"role {name}")
+    _run_undo(session, after, rolled_back, left_behind)
     message = (
         f"Creating role {name} failed at step '{step}': {err}. Rolled back: {listing(rolled_back)}."
     )
@@ -257,7 +305,9 @@ def create(
 
     Calls ``CreateRole`` (with the trust policy, path, description, maximum session duration,
     permissions boundary and tags, the ownership tag included), then ``PutRolePolicy`` for each
-    inline policy and ``AttachRolePolicy`` for each managed policy. If a step after
+    inline policy, ``CreatePolicy`` (under the role's path, tagged as xaccess's for this role)
+    and ``AttachRolePolicy`` for each of the spec's customer-managed policies, and
+    ``AttachRolePolicy`` for each managed policy ARN. If a step after
     ``CreateRole`` fails, the steps already made are undone in reverse order and the role is
     deleted (anything still attached, such as a policy whose answer was lost, is removed
     first). If ``CreateRole`` itself times out or fails with a 5xx, the role is looked up

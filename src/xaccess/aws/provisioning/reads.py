@@ -36,6 +36,9 @@ _ListOperation = Literal[
     "list_attached_role_policies",
     "list_role_tags",
     "list_instance_profiles_for_role",
+    "list_policies",
+    "list_policy_versions",
+    "list_policy_tags",
 ]
 
 
@@ -99,6 +102,10 @@ class IAMReader:
         return call_with_retry(self.retry, operation, run)
 
     def pages(self, method: _ListOperation, key: str, role_name: str) -> list[object]:
+        """All items of a paginated IAM list call about a role."""
+        return self.list_all(method, key, RoleName=role_name)
+
+    def list_all(self, method: _ListOperation, key: str, **params: str) -> list[object]:
         """All items of a paginated IAM list call, read with boto3's paginator.
 
         A transient failure on any page reads the whole listing again.
@@ -107,7 +114,7 @@ class IAMReader:
         paginator = self.iam.get_paginator(method)
 
         def read_all() -> list[Mapping[str, object]]:
-            pages = paginator.paginate(RoleName=role_name)
+            pages = paginator.paginate(**params)  # type: ignore[arg-type]
             return _unique_markers(operation, pages)
 
         items: list[object] = []

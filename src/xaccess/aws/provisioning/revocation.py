@@ -1,7 +1,8 @@
 """Revoke: delete a role and everything that stops IAM from deleting it.
 
-Inline policies are deleted, managed policies detached and the role removed from its instance
-profiles (the profiles are kept), then the role is deleted. Anything already gone is skipped, and
+Inline policies are deleted, managed policies detached, the customer-managed policies xaccess
+made for the role deleted, and the role removed from its instance profiles (the profiles are
+kept), then the role is deleted. Anything already gone is skipped, and
 a role that does not exist is success. The rollback of :func:`~xaccess.aws.provisioning.create`
 strips a half-made role with the same steps.
 """
@@ -23,9 +24,11 @@ from xaccess.aws.provisioning._failures import (
     not_managed,
     require_retry,
 )
+from xaccess.aws.provisioning.owned import owned_policies, owned_policy_calls
 from xaccess.aws.provisioning.reads import NO_SUCH_ENTITY, IAMReader
 from xaccess.errors import AWSError, ProvisioningError
 from xaccess.identifiers import validate_role_name
+from xaccess.plan import OwnedPolicyChange
 from xaccess.rolespec import MANAGED_TAG_KEY, MANAGED_TAG_VALUE
 
 if TYPE_CHECKING:
@@ -51,6 +54,8 @@ class RevokeResult:
         deleted_inline_policies: Inline policies deleted.
         detached_managed_policies: Managed policies detached.
         removed_from_instance_profiles: Instance profiles the role was removed from.
+        deleted_managed_policies: Customer-managed policies xaccess had made for the role
+            (a large grant's), deleted.
 
     .. versionadded:: 0.1.0
     """
@@ -61,6 +66,7 @@ class RevokeResult:
     deleted_inline_policies: tuple[str, ...] = ()
     detached_managed_policies: tuple[str, ...] = ()
     removed_from_instance_profiles: tuple[str, ...] = ()
+    deleted_managed_policies: tuple[str, ...] = ()
 
 
 # --- removing ----------------------------------------------------------------------------------
@@ -76,11 +82,14 @@ class Revocation:
     managed: list[str] = attrs.Factory(list)
     profiles: list[str] = attrs.Factory(list)
     pending: list[str] = attrs.Factory(list)
+    policies: list[str] = attrs.Factory(list)
+    path: str = "/"
 
     def removed(self) -> list[str]:
         return (
             [f"inline policy {n}" for n in self.inline]
             + [f"managed policy {a}" for a in self.managed]
+            + [f"customer-managed policy {a}" for a in self.policies]
             + [f"instance profile {p}" for p in self.profiles]
         )
 
@@ -92,6 +101,7 @@ class Revocation:
             deleted_inline_policies=tuple(self.inline),
             detached_managed_policies=tuple(self.managed),
             removed_from_instance_profiles=tuple(self.profiles),
+            deleted_managed_policies=tuple(self.policies),
         )
 
 
@@ -107,8 +117,30 @@ def _remove(
             raise
 
 
-def strip_and_delete(session: IAMReader, progress: Revocation) -> bool:
-    """Remove what DeleteRole requires, then delete; False on DeleteConflict (try again)."""
+def _delete_owned_policies(session: IAMReader, progress: Revocation) -> None:
+    """Delete the customer-managed policies xaccess made for the role (already detached)."""
+    name = progress.role_name
+    progress.step = "list customer-managed policies"
+    for policy in owned_policies(session, name, (), progress.path):
+        progress.pending.append(f"customer-managed policy {policy.arn}")
+        change = OwnedPolicyChange(
+            name=policy.name,
+            path=policy.path,
+            before=policy.document,
+            after=None,
+            stale_versions=policy.versions,
+        )
+        for call in owned_policy_calls(session.iam, name, policy.arn, change):
+            _remove(session, progress, call.description, call.operation, call.run)
+        progress.policies.append(policy.arn)
+        progress.pending.remove(f"customer-managed policy {policy.arn}")
+
+
+def strip_and_delete(session: IAMReader, progress: Revocation, *, owned: bool = False) -> bool:
+    """Remove what DeleteRole requires, then delete; False on DeleteConflict (try again).
+
+    ``owned``: also delete the customer-managed policies xaccess made for the role.
+    """
     iam = session.iam
     name = progress.role_name
     progress.step = "list inline policies"
@@ -142,6 +174,8 @@ def strip_and_delete(session: IAMReader, progress: Revocation) -> bool:
         )
         progress.managed.append(arn)
         progress.pending.remove(f"managed policy {arn}")
+    if owned:
+        _delete_owned_policies(session, progress)
     for profile in profiles:
         _remove(
             session,
@@ -174,7 +208,8 @@ def revoke(
 ) -> RevokeResult:
     """Delete a role and everything that stops IAM from deleting it.
 
-    Deletes the inline policies, detaches the managed policies, removes the role from its
+    Deletes the inline policies, detaches the managed policies, deletes the customer-managed
+    policies xaccess made for the role (their versions first), removes the role from its
     instance profiles (the profiles themselves are kept), then deletes the role; all list calls
     are paginated. Idempotent: a role that does not exist is success (``existed=False``), and
     anything already gone is skipped. If something is attached while this runs, the role is
@@ -212,6 +247,7 @@ def revoke(
                 return progress.result(None, existed=False)
             raise
         arn = role["Arn"]
+        progress.path = role.get("Path", "/")
         progress.step = "check ownership"
         tags = session.tags(name)
         if (MANAGED_TAG_KEY, MANAGED_TAG_VALUE) not in tags and not forcing:
@@ -219,7 +255,7 @@ def revoke(
                 name, operation="ListRoleTags", hint="pass force=True to revoke() to delete it"
             )
         for _ in range(ROUNDS):
-            if strip_and_delete(session, progress):
+            if strip_and_delete(session, progress, owned=True):
                 _log.info("deleted role %s", arn)
                 return progress.result(arn, existed=True)
         raise ProvisioningError(
