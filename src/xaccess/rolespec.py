@@ -51,6 +51,7 @@ __all__ = [
     "MANAGED_TAG_KEY",
     "MANAGED_TAG_VALUE",
     "MAX_ROLE_TAGS",
+    "ROLE_TAG_KEY",
     "RoleSpec",
     "canonical_policy",
     "managed_policy_arn",
@@ -81,6 +82,12 @@ MAX_ROLE_TAGS: Final = limits.MAX_ROLE_TAGS
 """
 
 _ACCOUNT_ID_LENGTH: Final = 12
+
+ROLE_TAG_KEY: Final = "xaccess:role"
+"""The tag on a customer-managed policy xaccess made that names the role it was made for.
+
+.. versionadded:: 0.1.0
+"""
 
 MANAGED_POLICY_INFIX: Final = "-managed-"
 """What stands between the role name and the number in the name of a policy xaccess manages.

@@ -23,7 +23,7 @@ from xaccess.limits import MAX_LOGICAL_ID, MIN_EXTERNAL_ID
 if TYPE_CHECKING:
     from xaccess.grant import ThirdPartyGrant
 
-__all__ = ["ROLE_ARN_OUTPUT", "ROLE_RESOURCE", "to_cloudformation"]
+__all__ = ["MANAGED_POLICY_RESOURCE", "ROLE_ARN_OUTPUT", "ROLE_RESOURCE", "to_cloudformation"]
 
 ROLE_RESOURCE: Final = "Role"
 """The logical ID of the role in the template.
@@ -36,6 +36,8 @@ ROLE_ARN_OUTPUT: Final = "RoleArn"
 
 .. versionadded:: 0.1.0
 """
+MANAGED_POLICY_RESOURCE: Final = "ManagedPolicy"
+"""The logical ID prefix of the customer-managed policies (``ManagedPolicy0``, ...)."""
 
 _LOGICAL_ID: Final = re.compile(r"[A-Za-z0-9]+", re.ASCII)
 _TEMPLATE_VERSION: Final = "2010-09-09"
@@ -49,9 +51,10 @@ def _check_parameter_name(name: object) -> str:
             f"must be 1-{MAX_LOGICAL_ID} ASCII letters and digits (a CloudFormation "
             f"logical ID), got {echo(name)}",
         )
-    if name in (ROLE_RESOURCE, ROLE_ARN_OUTPUT):
+    if name in (ROLE_RESOURCE, ROLE_ARN_OUTPUT) or name.startswith(MANAGED_POLICY_RESOURCE):
         raise ValidationError(
-            "external_id_parameter", f"{name!r} is the logical ID of the template's role"
+            "external_id_parameter",
+            f"{name!r} is (or may be) a logical ID of the template's own resources or outputs",
         )
     return name
 
@@ -109,6 +112,21 @@ def to_cloudformation(
     if spec.permissions_boundary is not None:
         properties["PermissionsBoundary"] = spec.permissions_boundary
     properties["Tags"] = [{"Key": tag.key, "Value": tag.value} for tag in spec.role_tags]
+    resources: dict[str, Any] = {
+        ROLE_RESOURCE: {"Type": "AWS::IAM::Role", "Properties": properties}
+    }
+    for index, (name, document) in enumerate(spec.managed_policies):
+        # The customer-managed policies a large grant overflows into, attached to the role.
+        # AWS::IAM::ManagedPolicy takes no tags, so the stack (not xaccess) owns them.
+        resources[f"{MANAGED_POLICY_RESOURCE}{index}"] = {
+            "Type": "AWS::IAM::ManagedPolicy",
+            "Properties": {
+                "ManagedPolicyName": name,
+                "Path": spec.path,
+                "PolicyDocument": document.to_dict(),
+                "Roles": [{"Ref": ROLE_RESOURCE}],
+            },
+        }
     return {
         "AWSTemplateFormatVersion": _TEMPLATE_VERSION,
         "Description": _description(spec.role_name, spec.path),
@@ -133,7 +151,7 @@ def to_cloudformation(
                 ),
             },
         },
-        "Resources": {ROLE_RESOURCE: {"Type": "AWS::IAM::Role", "Properties": properties}},
+        "Resources": resources,
         "Outputs": {
             ROLE_ARN_OUTPUT: {
                 "Description": "The ARN of the role, to give to the third party",

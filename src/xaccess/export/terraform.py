@@ -22,6 +22,7 @@ from xaccess._validate import check_str, echo
 from xaccess.errors import ValidationError
 from xaccess.export._role import EXTERNAL_ID_PATTERN, open_role
 from xaccess.limits import MIN_EXTERNAL_ID
+from xaccess.rolespec import MANAGED_TAG_KEY, MANAGED_TAG_VALUE, ROLE_TAG_KEY
 
 if TYPE_CHECKING:
     from xaccess.grant import ThirdPartyGrant
@@ -151,11 +152,34 @@ def to_terraform(
             }
             for index, (name, document) in enumerate(spec.inline_policies)
         }
-    if spec.managed_policy_arns:
-        resources["aws_iam_role_policy_attachment"] = {
-            f"managed_{index}": {"role": f"${{{_ROLE}.name}}", "policy_arn": arn}
-            for index, arn in enumerate(spec.managed_policy_arns)
+    attachments = {
+        f"managed_{index}": {"role": f"${{{_ROLE}.name}}", "policy_arn": arn}
+        for index, arn in enumerate(spec.managed_policy_arns)
+    }
+    if spec.managed_policies:
+        # The customer-managed policies a large grant overflows into, tagged as provisioning
+        # tags them, and attached to the role.
+        tags = {MANAGED_TAG_KEY: MANAGED_TAG_VALUE, ROLE_TAG_KEY: spec.role_name}
+        resources["aws_iam_policy"] = {
+            f"owned_{index}": {
+                "name": name,
+                "path": literal(spec.path),
+                "policy": _policy_text(document.to_dict()),
+                "tags": {literal(key): literal(value) for key, value in tags.items()},
+            }
+            for index, (name, document) in enumerate(spec.managed_policies)
         }
+        attachments.update(
+            {
+                f"owned_{index}": {
+                    "role": f"${{{_ROLE}.name}}",
+                    "policy_arn": f"${{aws_iam_policy.owned_{index}.arn}}",
+                }
+                for index in range(len(spec.managed_policies))
+            }
+        )
+    if attachments:
+        resources["aws_iam_role_policy_attachment"] = attachments
     return {
         "variable": {variable: _variable_block(variable, role.max_external_id)},
         "resource": resources,

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 import attrs
 
 from xaccess.aws.provisioning.reads import NO_SUCH_ENTITY, parse_policy
 from xaccess.errors import AWSError
 from xaccess.plan import OwnedPolicy, OwnedPolicyChange
-from xaccess.rolespec import MANAGED_POLICY_INFIX, MANAGED_TAG_KEY, MANAGED_TAG_VALUE
+from xaccess.rolespec import (
+    MANAGED_POLICY_INFIX,
+    MANAGED_TAG_KEY,
+    MANAGED_TAG_VALUE,
+    ROLE_TAG_KEY,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
@@ -38,12 +43,6 @@ __all__ = [
     "owned_policy_calls",
     "policy_tags",
 ]
-
-ROLE_TAG_KEY: Final = "xaccess:role"
-"""The tag on a customer-managed policy xaccess made that names the role it was made for.
-
-.. versionadded:: 0.1.0
-"""
 
 
 @attrs.frozen
