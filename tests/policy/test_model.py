@@ -130,3 +130,29 @@ def test_identity_policy_rules() -> None:
     no_resource = {"Statement": [{"Effect": "Allow", "Action": "s3:*"}]}
     with pytest.raises(ValidationError, match="needs a Resource"):
         PolicyDocument.from_dict(no_resource).check_identity_policy()
+
+
+def test_a_document_is_serialised_once_and_the_cache_is_invisible(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """to_json(), size() and check_size() share one serialisation, unseen by ==, hash and repr."""
+    from xaccess.policy import wire  # noqa: PLC0415 - the module whose calls are counted
+
+    calls = []
+    real = wire.document_to_json
+
+    def counting(document: PolicyDocument, *, indent: int | None = None) -> str:
+        calls.append(indent)
+        return real(document, indent=indent)
+
+    monkeypatch.setattr(wire, "document_to_json", counting)
+    doc, fresh = PolicyDocument.from_dict(TRUST), PolicyDocument.from_dict(TRUST)
+    doc.check_size(2048, quota="trust policy")
+    assert doc.size() == fresh.size()
+    assert doc.to_json() is doc.to_json()
+    assert [None, None] == calls  # one for doc, one for fresh
+    assert doc.to_json(indent=2) != doc.to_json()
+    assert [None, None, 2] == calls  # indented text is not kept
+    assert (doc, hash(doc), repr(doc)) == (fresh, hash(fresh), repr(fresh))
+    assert "_compact" not in repr(doc)
+    assert doc == pickle.loads(pickle.dumps(doc))  # noqa: S301 - our own data

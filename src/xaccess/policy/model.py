@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 import attrs
 
 from xaccess._validate import echo
-from xaccess.errors import ValidationError
+from xaccess.errors import PolicySizeError, ValidationError
 from xaccess.policy import _grammar
-from xaccess.policy.size import check_size, iam_size
+from xaccess.policy.size import iam_size
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -307,6 +307,10 @@ class PolicyDocument:
     statements: tuple[Statement, ...] = attrs.field(converter=_to_statements)
     version: str | None = "2012-10-17"
     id: str | None = None
+    # The compact JSON text and its IAM size, computed on first use: the document is immutable,
+    # so checking its size and emitting it (or emitting it twice) serialise it once.
+    _compact: str | None = attrs.field(init=False, default=None, eq=False, repr=False)
+    _iam_size: int | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.version is not None and self.version not in POLICY_VERSIONS:
@@ -373,23 +377,41 @@ class PolicyDocument:
 
         .. versionadded:: 0.1.0
         """
+        if indent is None:
+            return self._compact_json()
         from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
 
         return wire.document_to_json(self, indent=indent)
+
+    def _compact_json(self) -> str:
+        """The compact JSON text, serialised on the first call and kept."""
+        text = self._compact
+        if text is None:
+            from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
+
+            text = wire.document_to_json(self)
+            object.__setattr__(self, "_compact", text)
+        return text
 
     def size(self) -> int:
         """The size IAM counts for this document: characters without whitespace.
 
         .. versionadded:: 0.1.0
         """
-        return iam_size(self.to_json())
+        size = self._iam_size
+        if size is None:
+            size = iam_size(self._compact_json())
+            object.__setattr__(self, "_iam_size", size)
+        return size
 
     def check_size(self, limit: int, *, quota: str, field: str = "policy") -> None:
         """Raise :class:`~xaccess.PolicySizeError` if :meth:`size` exceeds ``limit``.
 
         .. versionadded:: 0.1.0
         """
-        check_size(self.to_json(), limit, quota=quota, field=field)
+        size = self.size()
+        if size > limit:
+            raise PolicySizeError(field, size, limit, quota)
 
     # -- use-specific grammar ----------------------------------------------------
 
