@@ -16,7 +16,6 @@ import attrs
 from xaccess._validate import echo
 from xaccess.errors import PolicySizeError, ValidationError
 from xaccess.policy import _grammar
-from xaccess.policy.size import iam_size
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -61,7 +60,34 @@ def _to_statements(value: Iterable[Statement]) -> tuple[Statement, ...]:
     return tuple(value)
 
 
-@attrs.frozen
+# Element values already found valid, so that the same actions, resources, principals and
+# condition keys (a vendor's standard statements, rebuilt for every customer) are checked once.
+# Only values that passed every check are kept, keyed by the check they passed; the cache is
+# emptied when full, so it stays bounded whatever the input.
+_VALID: Final[dict[tuple[str, object], object]] = {}
+_VALID_MAX: Final = 4096
+_UNKNOWN: Final = object()
+
+
+def _known_valid(kind: str, value: object) -> bool:
+    return _valid_result(kind, value) is not _UNKNOWN
+
+
+def _valid_result(kind: str, value: object) -> object:
+    """What the check ``kind`` found for ``value``, or ``_UNKNOWN`` if it has not passed it."""
+    try:
+        return _VALID.get((kind, value), _UNKNOWN)
+    except TypeError:  # an unhashable value is never valid
+        return _UNKNOWN
+
+
+def _remember_valid(kind: str, value: object, result: object = None) -> None:
+    if len(_VALID) >= _VALID_MAX:
+        _VALID.clear()
+    _VALID[kind, value] = result
+
+
+@attrs.frozen(cache_hash=True)
 class Principal:
     """The ``Principal`` (or ``NotPrincipal``) of a statement.
 
@@ -92,6 +118,8 @@ class Principal:
         if not self.everyone and not groups:
             raise ValidationError("Principal", "must name at least one principal or be '*'")
         for name, values in groups:
+            if _known_valid(name, values):
+                continue
             _grammar.check_count(values, f"Principal.{name}")
             for i, value in enumerate(values):
                 where = f"Principal.{name}[{i}]"
@@ -101,6 +129,7 @@ class Principal:
                 _grammar.check_text(value, where)
                 if name == "AWS":
                     _grammar.check_aws_principal(value, where)
+            _remember_valid(name, values)
 
     def _groups(self) -> list[tuple[str, tuple[str, ...]]]:
         pairs = zip(
@@ -145,7 +174,7 @@ class Principal:
         return wire.principal_from_json(value, path)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Condition:
     """One condition test: ``operator`` applied to ``key`` with any of ``values``.
 
@@ -161,23 +190,13 @@ class Condition:
     values: tuple[ConditionValue, ...] = attrs.field(converter=_to_values)
 
     def __attrs_post_init__(self) -> None:
-        path = f"Condition.{self.operator}"
-        if not isinstance(self.operator, str):
-            raise ValidationError(
-                "Condition", f"operator must be a string, got {echo(self.operator)}"
-            )
-        _grammar.validate_operator(self.operator, path)
-        where = f"{path}.{self.key}"
-        if isinstance(self.key, str):
-            _grammar.check_text(self.key, where)
-        if not isinstance(self.key, str) or not _grammar.CONDITION_KEY.fullmatch(self.key):
-            raise ValidationError(
-                where, "condition key must look like 'prefix:name' (for example 'sts:ExternalId')"
-            )
+        is_date = _valid_result("condition", (self.operator, self.key))
+        if is_date is _UNKNOWN:
+            is_date = self._check_head()
+        where = f"Condition.{self.operator}.{self.key}"
         if not self.values:
             raise ValidationError(where, "must have at least one value")
         _grammar.check_count(self.values, where)
-        is_date = _grammar.base_operator(self.operator).startswith("Date")
         for i, value in enumerate(self.values):
             if isinstance(value, str):
                 _grammar.check_text(value, f"{where}[{i}]")
@@ -196,8 +215,45 @@ class Condition:
                     "(2026-01-31 or 2026-01-31T12:00:00Z) or epoch seconds",
                 )
 
+    def _check_head(self) -> bool:
+        """Check the operator and the key; return whether the operator compares dates."""
+        path = f"Condition.{self.operator}"
+        if not isinstance(self.operator, str):
+            raise ValidationError(
+                "Condition", f"operator must be a string, got {echo(self.operator)}"
+            )
+        _grammar.validate_operator(self.operator, path)
+        where = f"{path}.{self.key}"
+        if isinstance(self.key, str):
+            _grammar.check_text(self.key, where)
+        if not isinstance(self.key, str) or not _grammar.CONDITION_KEY.fullmatch(self.key):
+            raise ValidationError(
+                where, "condition key must look like 'prefix:name' (for example 'sts:ExternalId')"
+            )
+        is_date = _grammar.base_operator(self.operator).startswith("Date")
+        _remember_valid("condition", (self.operator, self.key), is_date)
+        return is_date
 
-@attrs.frozen
+
+def _check_element(name: str, values: tuple[str, ...]) -> None:
+    """Check the values of ``Action``, ``NotAction``, ``Resource`` or ``NotResource``."""
+    is_action = name.endswith("Action")
+    kind = "actions" if is_action else "resources"  # the Not forms follow the same rules
+    if _known_valid(kind, values):
+        return
+    _grammar.check_count(values, name)
+    for i, value in enumerate(values):
+        if not isinstance(value, str):
+            raise ValidationError(f"{name}[{i}]", f"must be a string, got {echo(value)}")
+        _grammar.check_text(value, f"{name}[{i}]")
+    if is_action:
+        _grammar.validate_actions(name, values)
+    else:
+        _grammar.validate_resources(name, values)
+    _remember_valid(kind, values)
+
+
+@attrs.frozen(cache_hash=True)
 class Statement:
     """One statement of a policy.
 
@@ -241,15 +297,8 @@ class Statement:
             ("Resource", self.resources),
             ("NotResource", self.not_resources),
         ):
-            _grammar.check_count(values, name)
-            for i, value in enumerate(values):
-                if not isinstance(value, str):
-                    raise ValidationError(f"{name}[{i}]", f"must be a string, got {echo(value)}")
-                _grammar.check_text(value, f"{name}[{i}]")
-        _grammar.validate_actions("Action", self.actions)
-        _grammar.validate_actions("NotAction", self.not_actions)
-        _grammar.validate_resources("Resource", self.resources)
-        _grammar.validate_resources("NotResource", self.not_resources)
+            if values:
+                _check_element(name, values)
         seen: set[tuple[str, str]] = set()
         for cond in self.conditions:
             if not isinstance(cond, Condition):
@@ -292,7 +341,7 @@ class Statement:
         return wire.statement_from_dict(data, path)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class PolicyDocument:
     """An IAM policy document: immutable, hashable, compared by value.
 
@@ -400,7 +449,10 @@ class PolicyDocument:
         """
         size = self._iam_size
         if size is None:
-            size = iam_size(self._compact_json())
+            text = self._compact_json()
+            # The compact text escapes tab, LF and CR inside strings and has no other
+            # whitespace between elements, so a space is the only whitespace it can hold.
+            size = len(text) - text.count(" ")
             object.__setattr__(self, "_iam_size", size)
         return size
 
