@@ -9,6 +9,7 @@ from_dict`, :meth:`~PolicyDocument.to_dict` and :meth:`~PolicyDocument.to_json` 
 from __future__ import annotations
 
 import math
+import operator
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 import attrs
@@ -48,11 +49,14 @@ def _to_values(value: Iterable[ConditionValue] | ConditionValue) -> tuple[Condit
     return tuple(value)
 
 
+_CONDITION_ORDER: Final = operator.attrgetter("operator", "key")
+
+
 def _to_conditions(value: Iterable[Condition]) -> tuple[Condition, ...]:
     # JSON objects are unordered, so conditions are kept in one canonical order.
     items = tuple(value)
-    if all(isinstance(c, Condition) for c in items):
-        return tuple(sorted(items, key=lambda c: (c.operator, c.key)))
+    if len(items) > 1 and all(isinstance(c, Condition) for c in items):
+        return tuple(sorted(items, key=_CONDITION_ORDER))
     return items
 
 
@@ -110,6 +114,8 @@ class Principal:
     federated: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     canonical_user: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     everyone: bool = False
+    # Its compact JSON, written on first use: a vendor's principal is in every customer's trust.
+    _compact: str | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         groups = self._groups()
@@ -130,6 +136,16 @@ class Principal:
                 if name == "AWS":
                     _grammar.check_aws_principal(value, where)
             _remember_valid(name, values)
+
+    def _compact_json(self) -> str:
+        """The compact JSON value, written on the first call and kept."""
+        text = self._compact
+        if text is None:
+            from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
+
+            text = wire.compact_principal(self)
+            object.__setattr__(self, "_compact", text)
+        return text
 
     def _groups(self) -> list[tuple[str, tuple[str, ...]]]:
         pairs = zip(
@@ -188,6 +204,8 @@ class Condition:
     operator: str
     key: str
     values: tuple[ConditionValue, ...] = attrs.field(converter=_to_values)
+    # Its compact JSON ``"key":value``, written on first use (shared conditions are reused).
+    _compact: str | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         is_date = _valid_result("condition", (self.operator, self.key))
@@ -214,6 +232,16 @@ class Condition:
                     f"{echo(value)} is not a date: expected ISO 8601 "
                     "(2026-01-31 or 2026-01-31T12:00:00Z) or epoch seconds",
                 )
+
+    def _compact_json(self) -> str:
+        """The compact JSON member ``"key":value``, written on the first call and kept."""
+        text = self._compact
+        if text is None:
+            from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
+
+            text = wire.compact_condition(self)
+            object.__setattr__(self, "_compact", text)
+        return text
 
     def _check_head(self) -> bool:
         """Check the operator and the key; return whether the operator compares dates."""

@@ -448,7 +448,8 @@ def _compact_strings(values: tuple[str, ...]) -> str:
     return "[" + ",".join(map(_quote, values)) + "]"
 
 
-def _compact_principal(principal: Principal) -> str:
+def compact_principal(principal: Principal) -> str:
+    """Compact JSON of ``principal``'s value (see :meth:`Principal.to_json_value`)."""
     if principal.everyone:
         return '"*"'
     return (
@@ -460,17 +461,26 @@ def _compact_principal(principal: Principal) -> str:
     )
 
 
+def compact_condition(condition: Condition) -> str:
+    """Compact JSON of ``condition`` as a member of its operator's block: ``"key":value``."""
+    values = condition.values
+    if len(values) == 1:
+        return _quote(condition.key) + ":" + _compact_scalar(values[0])
+    return _quote(condition.key) + ":[" + ",".join(map(_compact_scalar, values)) + "]"
+
+
 def _compact_conditions(conditions: tuple[Condition, ...]) -> str:
     blocks: dict[str, list[str]] = {}
     for cond in conditions:
-        values = cond.values
-        text = (
-            _compact_scalar(values[0])
-            if len(values) == 1
-            else "[" + ",".join(map(_compact_scalar, values)) + "]"
-        )
-        blocks.setdefault(cond.operator, []).append(f"{_quote(cond.key)}:{text}")
-    return "{" + ",".join(f"{_quote(op)}:{{{','.join(keys)}}}" for op, keys in blocks.items()) + "}"
+        members = blocks.get(cond.operator)
+        if members is None:
+            blocks[cond.operator] = members = []
+        members.append(cond._compact_json())
+    return (
+        "{"
+        + ",".join(_quote(op) + ":{" + ",".join(keys) + "}" for op, keys in blocks.items())
+        + "}"
+    )
 
 
 def _compact_statement(statement: Statement) -> str:
@@ -479,9 +489,9 @@ def _compact_statement(statement: Statement) -> str:
         parts.append('"Sid":' + _quote(statement.sid))
     parts.append('"Effect":' + _quote(statement.effect))
     if statement.principal is not None:
-        parts.append('"Principal":' + _compact_principal(statement.principal))
+        parts.append('"Principal":' + statement.principal._compact_json())
     if statement.not_principal is not None:
-        parts.append('"NotPrincipal":' + _compact_principal(statement.not_principal))
+        parts.append('"NotPrincipal":' + statement.not_principal._compact_json())
     if statement.actions:
         parts.append('"Action":' + _compact_strings(statement.actions))
     if statement.not_actions:
