@@ -6,7 +6,6 @@ refused in time independent of its size.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any, Final
 
@@ -24,7 +23,6 @@ _ASCII: Final = re.ASCII
 NAME_CHAR: Final = re.compile(r"[\w+=,.@-]", _ASCII)
 NAME_CHARS_TEXT: Final = "ASCII letters, digits and _+=,.@-"
 ACCOUNT_ID: Final = re.compile(r"[0-9]{12}", _ASCII)
-_ONE_SECOND: Final = dt.timedelta(seconds=1)
 
 
 def describe_char(char: str) -> str:
@@ -78,18 +76,22 @@ def charset_string(
 
 def seconds(value: object, field: str, low: int, high: int) -> int:
     """Read whole seconds from an ``int`` or a :class:`datetime.timedelta` within a range."""
-    if isinstance(value, dt.timedelta):
-        if value % _ONE_SECOND:
+    if isinstance(value, int) and not isinstance(value, bool):
+        count = int(value)
+    else:
+        # Loaded only here: a program that passes seconds as an int never needs datetime.
+        import datetime as dt  # noqa: PLC0415
+
+        if not isinstance(value, dt.timedelta):
+            raise ValidationError(
+                field, f"must be an int (seconds) or a datetime.timedelta, got {type_name(value)}"
+            )
+        one_second = dt.timedelta(seconds=1)
+        if value % one_second:
             raise ValidationError(
                 field, f"must be a whole number of seconds, got {value.total_seconds()} s"
             )
-        count = value // _ONE_SECOND
-    elif isinstance(value, int) and not isinstance(value, bool):
-        count = int(value)
-    else:
-        raise ValidationError(
-            field, f"must be an int (seconds) or a datetime.timedelta, got {type_name(value)}"
-        )
+        count = value // one_second
     if not low <= count <= high:
         raise ValidationError(field, f"must be {low}-{high} seconds, got {count}")
     return count

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from typing import Final
 
 from xaccess._validate import check_str, type_name
@@ -89,4 +88,6 @@ def new_external_id(*, nbytes: int = DEFAULT_EXTERNAL_ID_BYTES, prefix: str = ""
     check_chars(text, "prefix", matches(_EXTERNAL_ID_CHAR), _EXTERNAL_ID_CHARS_TEXT)
     if text.startswith("-"):
         raise ValidationError("prefix", "must not start with '-'")
+    import secrets  # noqa: PLC0415 - loaded on first use: it imports hashlib and hmac
+
     return validate_external_id(text + secrets.token_hex(nbytes))
