@@ -1,8 +1,9 @@
-"""Tests that the pure core of xaccess never imports boto3 or botocore.
+"""Tests of what importing xaccess loads: never boto3 or botocore outside the AWS shell, and
+neither the evaluator nor logging, secrets or datetime until a name that needs them is used.
 
 Each check runs in a fresh interpreter, because this test process has imported
 boto3 long before (moto, fixtures). The child prints the sorted list of loaded
-boto3/botocore modules, so a failure shows exactly what came in.
+modules it is asked about, so a failure shows exactly what came in.
 """
 
 from __future__ import annotations

@@ -73,31 +73,35 @@ def _check_bounds(data: object, field: str) -> None:
     at most that many values whatever the size of ``data``.
     """
     budget = MAX_POLICY_TEXT
-    stack: list[tuple[object, int]] = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
+    level: list[object] = [data]
+    depth = 1
+    while level:  # one level of nesting at a time
         if depth > MAX_JSON_DEPTH:
             raise ValidationError(field, f"is nested deeper than {MAX_JSON_DEPTH} levels")
-        items: list[object] = []
-        if isinstance(value, Mapping):
-            budget -= 2 + 2 * len(value)
-            if budget >= 0:
-                for key, item in value.items():
-                    budget -= _scalar_cost(key, field)
-                    items.append(item)
-        elif isinstance(value, list | tuple):
-            budget -= 2 + len(value)
-            if budget >= 0:
-                items.extend(value)
-        else:
-            budget -= _scalar_cost(value, field)
-        if budget < 0:
-            raise ValidationError(
-                field,
-                f"is longer than IAM takes: its JSON text would exceed {MAX_POLICY_TEXT} "
-                "characters",
-            )
-        stack.extend((item, depth + 1) for item in items)
+        below: list[object] = []
+        for value in level:
+            if isinstance(value, str):
+                budget -= len(value) + 2
+            elif isinstance(value, list | tuple):
+                budget -= 2 + len(value)
+                if budget >= 0:
+                    below.extend(value)
+            elif isinstance(value, Mapping):
+                budget -= 2 + 2 * len(value)
+                if budget >= 0:
+                    for key, item in value.items():
+                        budget -= _scalar_cost(key, field)
+                        below.append(item)
+            else:
+                budget -= _scalar_cost(value, field)
+            if budget < 0:
+                raise ValidationError(
+                    field,
+                    f"is longer than IAM takes: its JSON text would exceed {MAX_POLICY_TEXT} "
+                    "characters",
+                )
+        level = below
+        depth += 1
 
 
 def _as_strings(value: object, path: str) -> tuple[str, ...]:
