@@ -141,8 +141,6 @@ class Principal:
         """The compact JSON value, written on the first call and kept."""
         text = self._compact
         if text is None:
-            from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
             text = wire.compact_principal(self)
             object.__setattr__(self, "_compact", text)
         return text
@@ -175,8 +173,6 @@ class Principal:
 
         .. versionadded:: 0.1.0
         """
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
         return wire.principal_to_json(self)
 
     @classmethod
@@ -185,8 +181,6 @@ class Principal:
 
         .. versionadded:: 0.1.0
         """
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
         return wire.principal_from_json(value, path)
 
 
@@ -237,8 +231,6 @@ class Condition:
         """The compact JSON member ``"key":value``, written on the first call and kept."""
         text = self._compact
         if text is None:
-            from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
             text = wire.compact_condition(self)
             object.__setattr__(self, "_compact", text)
         return text
@@ -354,8 +346,6 @@ class Statement:
 
         .. versionadded:: 0.1.0
         """
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
         return wire.statement_to_dict(self)
 
     @classmethod
@@ -364,8 +354,6 @@ class Statement:
 
         .. versionadded:: 0.1.0
         """
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
         return wire.statement_from_dict(data, path)
 
 
@@ -424,8 +412,6 @@ class PolicyDocument:
 
         .. versionadded:: 0.1.0
         """
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
         return wire.document_from_json(text)
 
     @classmethod
@@ -434,8 +420,6 @@ class PolicyDocument:
 
         .. versionadded:: 0.1.0
         """
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
         return wire.document_from_dict(data)
 
     # -- emitting ----------------------------------------------------------------
@@ -445,8 +429,6 @@ class PolicyDocument:
 
         .. versionadded:: 0.1.0
         """
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
         return wire.document_to_dict(self)
 
     def to_json(self, indent: int | None = None) -> str:
@@ -456,16 +438,12 @@ class PolicyDocument:
         """
         if indent is None:
             return self._compact_json()
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
         return wire.document_to_json(self, indent=indent)
 
     def _compact_json(self) -> str:
         """The compact JSON text, serialised on the first call and kept."""
         text = self._compact
         if text is None:
-            from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
             text = wire.document_to_json(self)
             object.__setattr__(self, "_compact", text)
         return text
@@ -538,3 +516,8 @@ class PolicyDocument:
 
     def __len__(self) -> int:
         return len(self.statements)
+
+
+# The wire format builds on the classes above, so it is imported last: whichever of the two
+# modules is imported first, the other finds every name it needs.
+from xaccess.policy import wire  # noqa: E402
