@@ -5,7 +5,9 @@ Three measurements, each printing its ratio from the same run:
 - Onboarding: a vendor's standard grant (built once, as a module-level constant would be) is
   rendered for a stream of new customers: a new external ID each, the trust policy and the
   permission policies to JSON. awacs builds each customer's trust document and reuses its own
-  standard permission document the same way; both sides serialise both documents every time.
+  standard permission document the same way. Both sides ask for both documents' JSON every
+  time; an xaccess document keeps its JSON once written (it is immutable), so the standard
+  permission document is serialised once, while awacs serialises it every time.
 - A fresh five-statement grant per customer (its own external ID, account and bucket, so no
   cache of already validated text helps): the price of xaccess's checks.
 - Building N statements one ``allow()`` at a time, and packing them, for N = 200 and 2,000:
@@ -250,10 +252,15 @@ def run(quick: bool) -> None:
         seconds,
     )
     print(
-        "     cached: the standard grant's statements and merged inline policy (built once,\n"
-        "     as a vendor's module-level grant is; awacs reuses its permission document too),\n"
-        "     the trusted principal and session-name conditions. A real vendor renders the same\n"
-        "     permissions for every customer, so it gets the same reuse."
+        "     cached: the standard grant's statements and merged inline policy with its JSON\n"
+        "     (built once, as a vendor's module-level grant is; awacs reuses its permission\n"
+        "     document too); the trusted principal and the principal-ARN and session-name\n"
+        "     conditions, checked and written to JSON once; actions, resources and condition\n"
+        "     keys found valid before. Not cached: each customer's external ID (checked by\n"
+        "     add_external_id and again in its condition), trust statement and document\n"
+        "     (checked, size-checked and serialised once: to_json() returns the text the size\n"
+        "     check wrote). A real vendor renders the same permissions and trusts the same\n"
+        "     principal for every customer, so it gets the same reuse."
     )
     _compare(
         "fresh five-statement grant per customer (new account and bucket: no cache helps)",

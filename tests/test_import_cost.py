@@ -1,8 +1,9 @@
-"""Tests that the pure core of xaccess never imports boto3 or botocore.
+"""Tests of what importing xaccess loads: never boto3 or botocore outside the AWS shell, and
+neither the evaluator nor logging, secrets or datetime until a name that needs them is used.
 
 Each check runs in a fresh interpreter, because this test process has imported
 boto3 long before (moto, fixtures). The child prints the sorted list of loaded
-boto3/botocore modules, so a failure shows exactly what came in.
+modules it is asked about, so a failure shows exactly what came in.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import sys
 import textwrap
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 import xaccess
 
@@ -150,3 +153,61 @@ def test_import_xaccess_loads_only_the_errors() -> None:
     assert ["xaccess", "xaccess.errors"] == [name for name in loaded if name.startswith("xaccess")]
     for heavy in ("attr", "attrs", "logging", "secrets", "decimal", "json"):
         assert heavy not in loaded
+
+
+_EVALUATOR = ("xaccess.policy.evaluation", "xaccess.policy._conditions", "decimal", "ipaddress")
+_UNTIL_USED = (*_EVALUATOR, "logging", "secrets", "hashlib", "datetime")
+
+
+def _loaded_by(statement: str) -> list[str]:
+    """The modules that ``statement`` adds to sys.modules in a fresh interpreter."""
+    loaded: list[str] = _run(
+        f"""
+        import json, sys
+        before = set(sys.modules)
+        {statement}
+        print(json.dumps(sorted(set(sys.modules) - before)))
+        """
+    )
+    return loaded
+
+
+def test_rendering_documents_loads_neither_the_evaluator_nor_arns_and_tags() -> None:
+    """`from xaccess import PolicyDocument` loads the model, not the evaluator, ARNs or tags."""
+    loaded = _loaded_by("from xaccess import PolicyDocument")
+
+    assert "xaccess.policy.model" in loaded
+    for lazy in (*_UNTIL_USED, "xaccess.identifiers.arns", "xaccess.identifiers.tags"):
+        assert lazy not in loaded
+
+
+def test_building_grants_loads_no_evaluator_logging_or_secrets() -> None:
+    """`from xaccess import ThirdPartyGrant` loads the builder, not the evaluator or secrets."""
+    loaded = _loaded_by("from xaccess import ThirdPartyGrant")
+
+    assert "xaccess.grant.builder" in loaded
+    for lazy in _UNTIL_USED:
+        assert lazy not in loaded
+
+
+def test_evaluation_names_and_secrets_load_when_first_used() -> None:
+    """xaccess.policy serves the evaluator's names on first use; new_external_id loads secrets."""
+    loaded = _loaded_by(
+        "import xaccess.policy as p, xaccess.identifiers as i; p.evaluate; i.new_external_id()"
+    )
+
+    for module in ("xaccess.policy.evaluation", "xaccess.policy._conditions", "secrets"):
+        assert module in loaded
+
+
+def test_lazy_packages_list_every_name_they_serve() -> None:
+    """Every name in __all__ of the lazy xaccess.policy and xaccess.identifiers resolves."""
+    import xaccess.identifiers as identifiers  # noqa: PLC0415 - the packages under test
+    import xaccess.policy as policy  # noqa: PLC0415
+
+    for package in (policy, identifiers):
+        for name in package.__all__:
+            assert getattr(package, name) is not None
+            assert name in dir(package)
+        with pytest.raises(AttributeError):
+            package.no_such_name  # noqa: B018 - the attribute access is the test

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import xaccess.identifiers as ids
@@ -185,3 +186,43 @@ def test_invalid_values_raise_validation_error_only(
         validate(value)
     assert isinstance(excinfo.value.rule, str)
     assert len(str(excinfo.value)) < 400
+
+
+_ONE_CHARACTER_RULES = [
+    pytest.param(ids.validate_role_name, r"[A-Za-z0-9_+=,.@-]", id="role_name"),
+    pytest.param(ids.validate_policy_name, r"[A-Za-z0-9_+=,.@-]", id="policy_name"),
+    pytest.param(ids.validate_session_name, r"[A-Za-z0-9_+=,.@-]", id="session_name"),
+    pytest.param(ids.validate_source_identity, r"[A-Za-z0-9_+=,.@-]", id="source_identity"),
+    pytest.param(ids.validate_external_id, r"[A-Za-z0-9_+=,.@:/-]", id="external_id"),
+    pytest.param(ids.validate_description, r"[\t\n\r\x20-\x7e\xa1-\xff]", id="description"),
+]
+
+
+@pytest.mark.parametrize(("validate", "allowed"), _ONE_CHARACTER_RULES)
+@given(text=st.text(st.characters(max_codepoint=0x17F), min_size=2, max_size=40))
+def test_character_rules_accept_exactly_strings_of_allowed_characters(
+    validate: Callable[..., str], allowed: str, text: str
+) -> None:
+    """A value is accepted iff every character is allowed; else the first bad one is named."""
+    assume(text[:4].lower() != "aws:")  # reserved for AWS, refused before the characters
+    bad = [(i, c) for i, c in enumerate(text) if re.fullmatch(allowed, c) is None]
+    if not bad:
+        assert text == validate(text, field="f")
+        return
+    with pytest.raises(ValidationError) as info:
+        validate(text, field="f")
+    index, char = bad[0]
+    assert f"U+{ord(char):04X}) at position {index}" in info.value.rule
+
+
+@given(text=st.text(st.characters(max_codepoint=0x17F), min_size=1, max_size=40))
+def test_tag_keys_and_values_follow_the_unicode_rule_fast_or_not(text: str) -> None:
+    """An ASCII tag text skips the per-character check only when every character passes it."""
+    allowed = all(c in "_.:/=+-@" or unicodedata.category(c)[0] in "LNZ" for c in text)
+    reserved = text[:4].lower() == "aws:"
+    for validate in (ids.validate_tag_key, ids.validate_tag_value):
+        if allowed and not reserved:
+            assert text == validate(text, field="f")
+        else:
+            with pytest.raises(ValidationError):
+                validate(text, field="f")

@@ -13,6 +13,8 @@ from xaccess.policy import (
     PolicyDocument,
     Principal,
     Statement,
+    _grammar,
+    model,
 )
 
 
@@ -150,3 +152,80 @@ def test_a_trust_policy_refuses_not_principal() -> None:
     with pytest.raises(ValidationError, match="NotPrincipal in a role trust policy") as caught:
         document.check_trust_policy()
     assert "Statement[0].NotPrincipal" == caught.value.field
+
+
+def test_a_document_is_serialised_once_and_the_cache_is_invisible(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """to_json(), size() and check_size() share one serialisation, unseen by ==, hash and repr."""
+    from xaccess.policy import wire  # noqa: PLC0415 - the module whose calls are counted
+
+    calls = []
+    real = wire.document_to_json
+
+    def counting(document: PolicyDocument, *, indent: int | None = None) -> str:
+        calls.append(indent)
+        return real(document, indent=indent)
+
+    monkeypatch.setattr(wire, "document_to_json", counting)
+    doc, fresh = PolicyDocument.from_dict(TRUST), PolicyDocument.from_dict(TRUST)
+    doc.check_size(2048, quota="trust policy")
+    assert doc.size() == fresh.size()
+    assert doc.to_json() is doc.to_json()
+    assert [None, None] == calls  # one for doc, one for fresh
+    assert doc.to_json(indent=2) != doc.to_json()
+    assert [None, None, 2] == calls  # indented text is not kept
+    assert (doc, hash(doc), repr(doc)) == (fresh, hash(fresh), repr(fresh))
+    assert "_compact" not in repr(doc)
+    assert doc == pickle.loads(pickle.dumps(doc))  # noqa: S301 - our own data
+
+
+def test_elements_found_valid_are_not_checked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Statements repeating checked actions and resources skip their checks; new ones do not."""
+    calls: list[tuple[str, tuple[str, ...]]] = []
+    real_actions, real_resources = _grammar.validate_actions, _grammar.validate_resources
+
+    def actions(path: str, values: tuple[str, ...]) -> None:
+        calls.append((path, values))
+        real_actions(path, values)
+
+    def resources(path: str, values: tuple[str, ...]) -> None:
+        calls.append((path, values))
+        real_resources(path, values)
+
+    monkeypatch.setattr(_grammar, "validate_actions", actions)
+    monkeypatch.setattr(_grammar, "validate_resources", resources)
+    monkeypatch.setattr(model, "_VALID", {})
+    action, resource = "s3:GetObjectCacheTest", "arn:aws:s3:::cache-test/*"
+    Statement(effect="Allow", actions=action, resources=resource)
+    Statement(effect="Deny", not_actions=action, not_resources=resource)
+    assert [("Action", (action,)), ("Resource", (resource,))] == calls
+    with pytest.raises(ValidationError, match="not an action"):
+        Statement(effect="Allow", actions="GetObject", resources=resource)
+    with pytest.raises(ValidationError, match="not an action"):
+        Statement(effect="Allow", actions="GetObject", resources=resource)  # refusals not kept
+
+
+def test_the_cache_of_valid_elements_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """However many distinct values pass, the cache holds at most its bound."""
+    monkeypatch.setattr(model, "_VALID", {})
+    for i in range(model._VALID_MAX + 10):
+        Condition("StringEquals", f"aws:Key{i}", "v")
+        assert len(model._VALID) <= model._VALID_MAX
+
+
+def test_checked_condition_keys_still_refuse_bad_values() -> None:
+    """A condition key already checked does not excuse its values: dates are still dates."""
+    Condition("DateGreaterThan", "aws:CurrentTime", "2026-01-31")
+    with pytest.raises(ValidationError, match="is not a date"):
+        Condition("DateGreaterThan", "aws:CurrentTime", "tomorrow")
+    with pytest.raises(ValidationError, match="not allowed in policy text"):
+        Condition("StringEquals", "aws:CurrentTime", "\u0100")
+
+
+def test_unhashable_element_values_are_refused_not_cached() -> None:
+    """A list inside an element is refused with ValidationError, never a TypeError."""
+    with pytest.raises(ValidationError, match="must be a string"):
+        Statement(effect="Allow", actions=[["s3:GetObject"]], resources="*")  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match="condition key"):
+        Condition("StringEquals", ["aws:x"], "v")  # type: ignore[arg-type]

@@ -20,9 +20,12 @@ from xaccess import ValidationError
 from xaccess.limits import MAX_JSON_DEPTH, MAX_POLICY_TEXT
 from xaccess.policy import (
     Condition,
+    ConditionValue,
     PolicyDocument,
     Principal,
     Statement,
+    _grammar,
+    wire,
 )
 
 # -- accepted forms ----------------------------------------------------------------
@@ -418,6 +421,49 @@ def test_canonical_output_is_a_fixed_point(doc: PolicyDocument) -> None:
     assert text == PolicyDocument.from_json(text).to_json()
     assert doc.to_json(indent=2) == PolicyDocument.from_json(doc.to_json(indent=2)).to_json(
         indent=2
+    )
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=True)
+
+
+@given(pst.documents(version=None) | pst.documents() | pst.documents(version="2008-10-17"))
+def test_compact_text_is_json_dumps_of_the_canonical_dict(doc: PolicyDocument) -> None:
+    """The directly written compact text equals json.dumps of to_dict(), statement by statement."""
+    assert _dumps(doc.to_dict()) == doc.to_json()
+    for statement in doc.statements:
+        assert _dumps(statement.to_dict()) == wire.statement_to_json(statement)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.booleans(),
+            st.integers(-(10**30), 10**30),
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.text(st.characters(min_codepoint=0x09, max_codepoint=0xFF)).filter(
+                lambda text: not _grammar._BAD_CHAR.search(text)
+            ),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_compact_text_writes_every_condition_value_as_json_does(
+    values: list[ConditionValue],
+) -> None:
+    """Booleans, big integers, floats, quotes, backslashes and Latin-1 text come out as json."""
+    doc = doc_with_condition(Condition("StringEquals", "aws:Any", tuple(values)))
+    assert _dumps(doc.to_dict()) == doc.to_json()
+    assert doc == PolicyDocument.from_json(doc.to_json())
+
+
+def doc_with_condition(condition: Condition) -> PolicyDocument:
+    """An identity policy of one statement holding ``condition`` and an odd Sid and Id."""
+    return PolicyDocument(
+        [Statement("Allow", actions="s3:GetObject", resources="*", conditions=[condition])],
+        id='a "quoted" \\ id\u00e9',
     )
 
 

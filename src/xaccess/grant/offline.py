@@ -1,7 +1,9 @@
 """Offline checks of a grant: may a principal assume the role, may a session do an action.
 
 Both build the request STS or a service would authorise and hand it to
-:func:`xaccess.policy.evaluate` with the grant's documents; nothing leaves the process.
+:func:`xaccess.policy.evaluate` with the grant's documents; nothing leaves the process. The
+evaluator is imported when one of them first runs, so building and rendering grants never
+loads it.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from xaccess.grant.trust import (
     pinned_role_of_session,
 )
 from xaccess.policy import PolicyDocument, Statement
-from xaccess.policy.evaluation import ContextValue, Decision, Request, evaluate
 
 if TYPE_CHECKING:
     from xaccess.grant.builder import ThirdPartyGrant
+    from xaccess.policy.evaluation import ContextValue, Decision
 
 _CHECK_SESSION: Final = "xaccess-check"
 _ACCOUNT: Final = re.compile(r"[0-9]{12}")
@@ -157,6 +159,8 @@ def can_assume(
             ),
         )
     identities = tuple(identity_policies)
+    from xaccess.policy.evaluation import Request, evaluate  # noqa: PLC0415 - on first use
+
     actions = [ASSUME_ROLE]
     if tags:
         actions.append(TAG_SESSION)
@@ -230,6 +234,8 @@ def permits(
     values.update(extra)
     identities = [policy.document for policy in grant.permission_policies()]
     identities.extend(documents[a] for a in grant.managed_policy_arns if a in documents)
+    from xaccess.policy.evaluation import Request, evaluate  # noqa: PLC0415 - on first use
+
     return evaluate(
         Request(
             principal=f"{session}{grant.role_name}/{_CHECK_SESSION}",

@@ -158,34 +158,45 @@ def _literal(value: str) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _shared_condition(operator: str, key: str, values: tuple[str, ...]) -> Condition:
-    """A condition many grants share (principals, patterns), built and checked once."""
-    return Condition(operator, key, values)
-
-
-@functools.lru_cache(maxsize=256)
 def _shared_principal(arns: tuple[str, ...]) -> Principal:
     return Principal(aws=arns)
 
 
-def _conditions(grant: ThirdPartyGrant, principal_arns: tuple[str, ...]) -> tuple[Condition, ...]:
+@functools.lru_cache(maxsize=256)
+def _shared_conditions(
+    principal_arns: tuple[str, ...],
+    org_ids: tuple[str, ...],
+    session_names: tuple[str, ...],
+    source_identities: tuple[str, ...] | None,
+    tag_keys: tuple[str, ...] | None,
+) -> tuple[Condition, ...]:
+    """The trust conditions many grants share (principals, patterns), built and checked once."""
     out: list[Condition] = []
-    if grant.external_ids:  # new for every customer: not worth caching
-        out.append(Condition("StringEquals", "sts:ExternalId", grant.external_ids))
     if principal_arns:
-        out.append(_shared_condition("StringEquals", "aws:PrincipalArn", principal_arns))
-    if grant.org_ids:
-        out.append(_shared_condition("StringEquals", "aws:PrincipalOrgID", grant.org_ids))
-    if grant.session_name_patterns:
-        patterns = grant.session_name_patterns
-        out.append(_shared_condition("StringLike", "sts:RoleSessionName", patterns))
-    if grant.source_identity_patterns is not None:
-        patterns = grant.source_identity_patterns
-        out.append(_shared_condition("StringLike", "sts:SourceIdentity", patterns))
-    if grant.session_tag_keys is not None:
-        keys = grant.session_tag_keys
-        out.append(_shared_condition("ForAllValues:StringEquals", "aws:TagKeys", keys))
+        out.append(Condition("StringEquals", "aws:PrincipalArn", principal_arns))
+    if org_ids:
+        out.append(Condition("StringEquals", "aws:PrincipalOrgID", org_ids))
+    if session_names:
+        out.append(Condition("StringLike", "sts:RoleSessionName", session_names))
+    if source_identities is not None:
+        out.append(Condition("StringLike", "sts:SourceIdentity", source_identities))
+    if tag_keys is not None:
+        out.append(Condition("ForAllValues:StringEquals", "aws:TagKeys", tag_keys))
     return tuple(out)
+
+
+def _conditions(grant: ThirdPartyGrant, principal_arns: tuple[str, ...]) -> tuple[Condition, ...]:
+    shared = _shared_conditions(
+        principal_arns,
+        grant.org_ids,
+        grant.session_name_patterns,
+        grant.source_identity_patterns,
+        grant.session_tag_keys,
+    )
+    if not grant.external_ids:
+        return shared
+    # New for every customer: checked every time, like the external IDs themselves.
+    return (Condition("StringEquals", "sts:ExternalId", grant.external_ids), *shared)
 
 
 def _check_complete(grant: ThirdPartyGrant) -> None:

@@ -6,7 +6,7 @@ refused in time independent of its size.
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import re
 from typing import TYPE_CHECKING, Any, Final
 
@@ -24,7 +24,6 @@ _ASCII: Final = re.ASCII
 NAME_CHAR: Final = re.compile(r"[\w+=,.@-]", _ASCII)
 NAME_CHARS_TEXT: Final = "ASCII letters, digits and _+=,.@-"
 ACCOUNT_ID: Final = re.compile(r"[0-9]{12}", _ASCII)
-_ONE_SECOND: Final = dt.timedelta(seconds=1)
 
 
 def describe_char(char: str) -> str:
@@ -51,6 +50,21 @@ def check_chars(text: str, field: str, allowed: Callable[[str], bool], described
             )
 
 
+@functools.lru_cache(maxsize=32)
+def whole(char: re.Pattern[str]) -> re.Pattern[str]:
+    """The pattern of a string made only of ``char`` characters (``char`` matches one)."""
+    return re.compile(f"(?:{char.pattern})*", char.flags)
+
+
+def check_charset(text: str, field: str, char: re.Pattern[str], described: str) -> None:
+    """Refuse ``text`` unless every character matches ``char``, naming the first that does not.
+
+    One whole-string match decides; the character loop runs only to name the culprit.
+    """
+    if whole(char).fullmatch(text) is None:
+        check_chars(text, field, matches(char), described)
+
+
 def matches(pattern: re.Pattern[str]) -> Callable[[str], bool]:
     """A character test from a one-character pattern."""
 
@@ -72,24 +86,28 @@ def charset_string(
     """Check that ``value`` is a str of ``low`` to ``high`` characters matching ``char``."""
     text = check_str(value, field)
     check_length(text, field, low, high)
-    check_chars(text, field, matches(char), described)
+    check_charset(text, field, char, described)
     return text
 
 
 def seconds(value: object, field: str, low: int, high: int) -> int:
     """Read whole seconds from an ``int`` or a :class:`datetime.timedelta` within a range."""
-    if isinstance(value, dt.timedelta):
-        if value % _ONE_SECOND:
+    if isinstance(value, int) and not isinstance(value, bool):
+        count = int(value)
+    else:
+        # Loaded only here: a program that passes seconds as an int never needs datetime.
+        import datetime as dt  # noqa: PLC0415
+
+        if not isinstance(value, dt.timedelta):
+            raise ValidationError(
+                field, f"must be an int (seconds) or a datetime.timedelta, got {type_name(value)}"
+            )
+        one_second = dt.timedelta(seconds=1)
+        if value % one_second:
             raise ValidationError(
                 field, f"must be a whole number of seconds, got {value.total_seconds()} s"
             )
-        count = value // _ONE_SECOND
-    elif isinstance(value, int) and not isinstance(value, bool):
-        count = int(value)
-    else:
-        raise ValidationError(
-            field, f"must be an int (seconds) or a datetime.timedelta, got {type_name(value)}"
-        )
+        count = value // one_second
     if not low <= count <= high:
         raise ValidationError(field, f"must be {low}-{high} seconds, got {count}")
     return count

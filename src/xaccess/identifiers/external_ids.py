@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import secrets
 from typing import Final
 
 from xaccess._validate import check_str, type_name
 from xaccess.errors import ValidationError
-from xaccess.identifiers._checks import charset_string, check_chars, matches
+from xaccess.identifiers._checks import charset_string, check_charset
 from xaccess.limits import (
     DEFAULT_EXTERNAL_ID_BYTES,
     MAX_EXTERNAL_ID,
@@ -86,7 +85,9 @@ def new_external_id(*, nbytes: int = DEFAULT_EXTERNAL_ID_BYTES, prefix: str = ""
             f"must be at most {room} characters long with nbytes={nbytes} (external IDs have "
             f"at most {MAX_EXTERNAL_ID}), got {len(text)}",
         )
-    check_chars(text, "prefix", matches(_EXTERNAL_ID_CHAR), _EXTERNAL_ID_CHARS_TEXT)
+    check_charset(text, "prefix", _EXTERNAL_ID_CHAR, _EXTERNAL_ID_CHARS_TEXT)
     if text.startswith("-"):
         raise ValidationError("prefix", "must not start with '-'")
+    import secrets  # noqa: PLC0415 - loaded on first use: it imports hashlib and hmac
+
     return validate_external_id(text + secrets.token_hex(nbytes))

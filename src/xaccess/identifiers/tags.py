@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sized
 from typing import Final
@@ -18,6 +19,8 @@ __all__ = ["Tag", "validate_tag_key", "validate_tag_value", "validate_tags"]
 
 _TAG_PUNCTUATION: Final = frozenset("_.:/=+-@")
 _TAG_CHARS_TEXT: Final = "Unicode letters, digits and spaces, and _.:/=+-@"
+# The ASCII part of the rule as one pattern: a key or value in it needs no per-character check.
+_ASCII_TAG_TEXT: Final = re.compile(r"[A-Za-z0-9 _.:/=+@-]*", re.ASCII)
 
 
 def validate_tag_key(value: object, *, field: str = "tag_key") -> str:
@@ -40,7 +43,7 @@ def validate_tag_key(value: object, *, field: str = "tag_key") -> str:
     """
     text = check_str(value, field)
     check_length(text, field, 1, MAX_TAG_KEY)
-    check_chars(text, field, _tag_char, _TAG_CHARS_TEXT)
+    _check_tag_chars(text, field)
     if text[:4].lower() == "aws:":
         raise ValidationError(field, "must not start with 'aws:' (reserved for AWS)")
     return text
@@ -65,10 +68,15 @@ def validate_tag_value(value: object, *, field: str = "tag_value") -> str:
     """
     text = check_str(value, field)
     check_length(text, field, 0, MAX_TAG_VALUE)
-    check_chars(text, field, _tag_char, _TAG_CHARS_TEXT)
+    _check_tag_chars(text, field)
     if text[:4].lower() == "aws:":
         raise ValidationError(field, "must not start with 'aws:' (reserved for AWS)")
     return text
+
+
+def _check_tag_chars(text: str, field: str) -> None:
+    if _ASCII_TAG_TEXT.fullmatch(text) is None:
+        check_chars(text, field, _tag_char, _TAG_CHARS_TEXT)
 
 
 def _tag_char(char: str) -> bool:

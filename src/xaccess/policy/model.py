@@ -9,14 +9,14 @@ from_dict`, :meth:`~PolicyDocument.to_dict` and :meth:`~PolicyDocument.to_json` 
 from __future__ import annotations
 
 import math
+import operator
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 import attrs
 
 from xaccess._validate import echo
-from xaccess.errors import ValidationError
+from xaccess.errors import PolicySizeError, ValidationError
 from xaccess.policy import _grammar
-from xaccess.policy.size import check_size, iam_size
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -49,11 +49,14 @@ def _to_values(value: Iterable[ConditionValue] | ConditionValue) -> tuple[Condit
     return tuple(value)
 
 
+_CONDITION_ORDER: Final = operator.attrgetter("operator", "key")
+
+
 def _to_conditions(value: Iterable[Condition]) -> tuple[Condition, ...]:
     # JSON objects are unordered, so conditions are kept in one canonical order.
     items = tuple(value)
-    if all(isinstance(c, Condition) for c in items):
-        return tuple(sorted(items, key=lambda c: (c.operator, c.key)))
+    if len(items) > 1 and all(isinstance(c, Condition) for c in items):
+        return tuple(sorted(items, key=_CONDITION_ORDER))
     return items
 
 
@@ -61,7 +64,34 @@ def _to_statements(value: Iterable[Statement]) -> tuple[Statement, ...]:
     return tuple(value)
 
 
-@attrs.frozen
+# Element values already found valid, so that the same actions, resources, principals and
+# condition keys (a vendor's standard statements, rebuilt for every customer) are checked once.
+# Only values that passed every check are kept, keyed by the check they passed; the cache is
+# emptied when full, so it stays bounded whatever the input.
+_VALID: Final[dict[tuple[str, object], object]] = {}
+_VALID_MAX: Final = 4096
+_UNKNOWN: Final = object()
+
+
+def _known_valid(kind: str, value: object) -> bool:
+    return _valid_result(kind, value) is not _UNKNOWN
+
+
+def _valid_result(kind: str, value: object) -> object:
+    """What the check ``kind`` found for ``value``, or ``_UNKNOWN`` if it has not passed it."""
+    try:
+        return _VALID.get((kind, value), _UNKNOWN)
+    except TypeError:  # an unhashable value is never valid
+        return _UNKNOWN
+
+
+def _remember_valid(kind: str, value: object, result: object = None) -> None:
+    if len(_VALID) >= _VALID_MAX:
+        _VALID.clear()
+    _VALID[kind, value] = result
+
+
+@attrs.frozen(cache_hash=True)
 class Principal:
     """The ``Principal`` (or ``NotPrincipal``) of a statement.
 
@@ -84,6 +114,8 @@ class Principal:
     federated: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     canonical_user: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     everyone: bool = False
+    # Its compact JSON, written on first use: a vendor's principal is in every customer's trust.
+    _compact: str | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         groups = self._groups()
@@ -92,6 +124,8 @@ class Principal:
         if not self.everyone and not groups:
             raise ValidationError("Principal", "must name at least one principal or be '*'")
         for name, values in groups:
+            if _known_valid(name, values):
+                continue
             _grammar.check_count(values, f"Principal.{name}")
             for i, value in enumerate(values):
                 where = f"Principal.{name}[{i}]"
@@ -101,6 +135,15 @@ class Principal:
                 _grammar.check_text(value, where)
                 if name == "AWS":
                     _grammar.check_aws_principal(value, where)
+            _remember_valid(name, values)
+
+    def _compact_json(self) -> str:
+        """The compact JSON value, written on the first call and kept."""
+        text = self._compact
+        if text is None:
+            text = wire.compact_principal(self)
+            object.__setattr__(self, "_compact", text)
+        return text
 
     def _groups(self) -> list[tuple[str, tuple[str, ...]]]:
         pairs = zip(
@@ -130,8 +173,6 @@ class Principal:
 
         .. versionadded:: 0.1.0
         """
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
         return wire.principal_to_json(self)
 
     @classmethod
@@ -140,12 +181,10 @@ class Principal:
 
         .. versionadded:: 0.1.0
         """
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
         return wire.principal_from_json(value, path)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Condition:
     """One condition test: ``operator`` applied to ``key`` with any of ``values``.
 
@@ -159,25 +198,17 @@ class Condition:
     operator: str
     key: str
     values: tuple[ConditionValue, ...] = attrs.field(converter=_to_values)
+    # Its compact JSON ``"key":value``, written on first use (shared conditions are reused).
+    _compact: str | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        path = f"Condition.{self.operator}"
-        if not isinstance(self.operator, str):
-            raise ValidationError(
-                "Condition", f"operator must be a string, got {echo(self.operator)}"
-            )
-        _grammar.validate_operator(self.operator, path)
-        where = f"{path}.{self.key}"
-        if isinstance(self.key, str):
-            _grammar.check_text(self.key, where)
-        if not isinstance(self.key, str) or not _grammar.CONDITION_KEY.fullmatch(self.key):
-            raise ValidationError(
-                where, "condition key must look like 'prefix:name' (for example 'sts:ExternalId')"
-            )
+        is_date = _valid_result("condition", (self.operator, self.key))
+        if is_date is _UNKNOWN:
+            is_date = self._check_head()
+        where = f"Condition.{self.operator}.{self.key}"
         if not self.values:
             raise ValidationError(where, "must have at least one value")
         _grammar.check_count(self.values, where)
-        is_date = _grammar.base_operator(self.operator).startswith("Date")
         for i, value in enumerate(self.values):
             if isinstance(value, str):
                 _grammar.check_text(value, f"{where}[{i}]")
@@ -196,8 +227,53 @@ class Condition:
                     "(2026-01-31 or 2026-01-31T12:00:00Z) or epoch seconds",
                 )
 
+    def _compact_json(self) -> str:
+        """The compact JSON member ``"key":value``, written on the first call and kept."""
+        text = self._compact
+        if text is None:
+            text = wire.compact_condition(self)
+            object.__setattr__(self, "_compact", text)
+        return text
 
-@attrs.frozen
+    def _check_head(self) -> bool:
+        """Check the operator and the key; return whether the operator compares dates."""
+        path = f"Condition.{self.operator}"
+        if not isinstance(self.operator, str):
+            raise ValidationError(
+                "Condition", f"operator must be a string, got {echo(self.operator)}"
+            )
+        _grammar.validate_operator(self.operator, path)
+        where = f"{path}.{self.key}"
+        if isinstance(self.key, str):
+            _grammar.check_text(self.key, where)
+        if not isinstance(self.key, str) or not _grammar.CONDITION_KEY.fullmatch(self.key):
+            raise ValidationError(
+                where, "condition key must look like 'prefix:name' (for example 'sts:ExternalId')"
+            )
+        is_date = _grammar.base_operator(self.operator).startswith("Date")
+        _remember_valid("condition", (self.operator, self.key), is_date)
+        return is_date
+
+
+def _check_element(name: str, values: tuple[str, ...]) -> None:
+    """Check the values of ``Action``, ``NotAction``, ``Resource`` or ``NotResource``."""
+    is_action = name.endswith("Action")
+    kind = "actions" if is_action else "resources"  # the Not forms follow the same rules
+    if _known_valid(kind, values):
+        return
+    _grammar.check_count(values, name)
+    for i, value in enumerate(values):
+        if not isinstance(value, str):
+            raise ValidationError(f"{name}[{i}]", f"must be a string, got {echo(value)}")
+        _grammar.check_text(value, f"{name}[{i}]")
+    if is_action:
+        _grammar.validate_actions(name, values)
+    else:
+        _grammar.validate_resources(name, values)
+    _remember_valid(kind, values)
+
+
+@attrs.frozen(cache_hash=True)
 class Statement:
     """One statement of a policy.
 
@@ -241,15 +317,8 @@ class Statement:
             ("Resource", self.resources),
             ("NotResource", self.not_resources),
         ):
-            _grammar.check_count(values, name)
-            for i, value in enumerate(values):
-                if not isinstance(value, str):
-                    raise ValidationError(f"{name}[{i}]", f"must be a string, got {echo(value)}")
-                _grammar.check_text(value, f"{name}[{i}]")
-        _grammar.validate_actions("Action", self.actions)
-        _grammar.validate_actions("NotAction", self.not_actions)
-        _grammar.validate_resources("Resource", self.resources)
-        _grammar.validate_resources("NotResource", self.not_resources)
+            if values:
+                _check_element(name, values)
         seen: set[tuple[str, str]] = set()
         for cond in self.conditions:
             if not isinstance(cond, Condition):
@@ -277,8 +346,6 @@ class Statement:
 
         .. versionadded:: 0.1.0
         """
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
         return wire.statement_to_dict(self)
 
     @classmethod
@@ -287,12 +354,10 @@ class Statement:
 
         .. versionadded:: 0.1.0
         """
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
         return wire.statement_from_dict(data, path)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class PolicyDocument:
     """An IAM policy document: immutable, hashable, compared by value.
 
@@ -307,6 +372,10 @@ class PolicyDocument:
     statements: tuple[Statement, ...] = attrs.field(converter=_to_statements)
     version: str | None = "2012-10-17"
     id: str | None = None
+    # The compact JSON text and its IAM size, computed on first use: the document is immutable,
+    # so checking its size and emitting it (or emitting it twice) serialise it once.
+    _compact: str | None = attrs.field(init=False, default=None, eq=False, repr=False)
+    _iam_size: int | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.version is not None and self.version not in POLICY_VERSIONS:
@@ -343,8 +412,6 @@ class PolicyDocument:
 
         .. versionadded:: 0.1.0
         """
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
         return wire.document_from_json(text)
 
     @classmethod
@@ -353,8 +420,6 @@ class PolicyDocument:
 
         .. versionadded:: 0.1.0
         """
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
         return wire.document_from_dict(data)
 
     # -- emitting ----------------------------------------------------------------
@@ -364,8 +429,6 @@ class PolicyDocument:
 
         .. versionadded:: 0.1.0
         """
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
         return wire.document_to_dict(self)
 
     def to_json(self, indent: int | None = None) -> str:
@@ -373,23 +436,40 @@ class PolicyDocument:
 
         .. versionadded:: 0.1.0
         """
-        from xaccess.policy import wire  # noqa: PLC0415 - wire builds on this module
-
+        if indent is None:
+            return self._compact_json()
         return wire.document_to_json(self, indent=indent)
+
+    def _compact_json(self) -> str:
+        """The compact JSON text, serialised on the first call and kept."""
+        text = self._compact
+        if text is None:
+            text = wire.document_to_json(self)
+            object.__setattr__(self, "_compact", text)
+        return text
 
     def size(self) -> int:
         """The size IAM counts for this document: characters without whitespace.
 
         .. versionadded:: 0.1.0
         """
-        return iam_size(self.to_json())
+        size = self._iam_size
+        if size is None:
+            text = self._compact_json()
+            # The compact text escapes tab, LF and CR inside strings and has no other
+            # whitespace between elements, so a space is the only whitespace it can hold.
+            size = len(text) - text.count(" ")
+            object.__setattr__(self, "_iam_size", size)
+        return size
 
     def check_size(self, limit: int, *, quota: str, field: str = "policy") -> None:
         """Raise :class:`~xaccess.PolicySizeError` if :meth:`size` exceeds ``limit``.
 
         .. versionadded:: 0.1.0
         """
-        check_size(self.to_json(), limit, quota=quota, field=field)
+        size = self.size()
+        if size > limit:
+            raise PolicySizeError(field, size, limit, quota)
 
     # -- use-specific grammar ----------------------------------------------------
 
@@ -443,3 +523,8 @@ class PolicyDocument:
 
     def __len__(self) -> int:
         return len(self.statements)
+
+
+# The wire format builds on the classes above, so it is imported last: whichever of the two
+# modules is imported first, the other finds every name it needs.
+from xaccess.policy import wire  # noqa: E402

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from json.encoder import encode_basestring_ascii as _quote
 from typing import Any
 
 from xaccess._validate import echo, load_json, type_name
@@ -37,6 +38,7 @@ __all__ = [
     "principal_to_json",
     "statement_from_dict",
     "statement_to_dict",
+    "statement_to_json",
 ]
 
 _PRINCIPAL_FIELDS = {
@@ -71,31 +73,35 @@ def _check_bounds(data: object, field: str) -> None:
     at most that many values whatever the size of ``data``.
     """
     budget = MAX_POLICY_TEXT
-    stack: list[tuple[object, int]] = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
+    level: list[object] = [data]
+    depth = 1
+    while level:  # one level of nesting at a time
         if depth > MAX_JSON_DEPTH:
             raise ValidationError(field, f"is nested deeper than {MAX_JSON_DEPTH} levels")
-        items: list[object] = []
-        if isinstance(value, Mapping):
-            budget -= 2 + 2 * len(value)
-            if budget >= 0:
-                for key, item in value.items():
-                    budget -= _scalar_cost(key, field)
-                    items.append(item)
-        elif isinstance(value, list | tuple):
-            budget -= 2 + len(value)
-            if budget >= 0:
-                items.extend(value)
-        else:
-            budget -= _scalar_cost(value, field)
-        if budget < 0:
-            raise ValidationError(
-                field,
-                f"is longer than IAM takes: its JSON text would exceed {MAX_POLICY_TEXT} "
-                "characters",
-            )
-        stack.extend((item, depth + 1) for item in items)
+        below: list[object] = []
+        for value in level:
+            if isinstance(value, str):
+                budget -= len(value) + 2
+            elif isinstance(value, list | tuple):
+                budget -= 2 + len(value)
+                if budget >= 0:
+                    below.extend(value)
+            elif isinstance(value, Mapping):
+                budget -= 2 + 2 * len(value)
+                if budget >= 0:
+                    for key, item in value.items():
+                        budget -= _scalar_cost(key, field)
+                        below.append(item)
+            else:
+                budget -= _scalar_cost(value, field)
+            if budget < 0:
+                raise ValidationError(
+                    field,
+                    f"is longer than IAM takes: its JSON text would exceed {MAX_POLICY_TEXT} "
+                    "characters",
+                )
+        level = below
+        depth += 1
 
 
 def _as_strings(value: object, path: str) -> tuple[str, ...]:
@@ -400,9 +406,114 @@ def document_to_dict(document: PolicyDocument) -> dict[str, Any]:
 def document_to_json(document: PolicyDocument, *, indent: int | None = None) -> str:
     """Canonical IAM JSON text of ``document``, ASCII only; compact unless ``indent`` is given.
 
+    The compact text is written straight from the model; it is the same text as
+    ``json.dumps(document_to_dict(document), separators=(",", ":"), ensure_ascii=True)``.
+
     .. versionadded:: 0.1.0
     """
-    separators = (",", ":") if indent is None else (",", ": ")
+    if indent is None:
+        return _compact_document(document)
     return json.dumps(
-        document_to_dict(document), indent=indent, separators=separators, ensure_ascii=True
+        document_to_dict(document), indent=indent, separators=(",", ": "), ensure_ascii=True
     )
+
+
+def statement_to_json(statement: Statement) -> str:
+    """Compact canonical IAM JSON text of ``statement``, ASCII only.
+
+    The same text as ``json.dumps(statement_to_dict(statement), separators=(",", ":"))``.
+
+    .. versionadded:: 0.1.0
+    """
+    return _compact_statement(statement)
+
+
+# Compact JSON written directly: building the dicts and running json.dumps over them costs
+# about three times as much for a small document. Strings are escaped by the json module's own
+# ASCII escaper, numbers written as json writes them (int.__repr__, float.__repr__), and the
+# elements come in the order statement_to_dict and document_to_dict give them.
+
+
+def _compact_scalar(value: ConditionValue) -> str:
+    if isinstance(value, str):
+        return _quote(value)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    return float.__repr__(value)  # the model refuses NaN and infinities
+
+
+def _compact_strings(values: tuple[str, ...]) -> str:
+    if len(values) == 1:
+        return _quote(values[0])
+    return "[" + ",".join(map(_quote, values)) + "]"
+
+
+def compact_principal(principal: Principal) -> str:
+    """Compact JSON of ``principal``'s value (see :meth:`Principal.to_json_value`)."""
+    if principal.everyone:
+        return '"*"'
+    return (
+        "{"
+        + ",".join(
+            f"{_quote(name)}:{_compact_strings(values)}" for name, values in principal.items()
+        )
+        + "}"
+    )
+
+
+def compact_condition(condition: Condition) -> str:
+    """Compact JSON of ``condition`` as a member of its operator's block: ``"key":value``."""
+    values = condition.values
+    if len(values) == 1:
+        return _quote(condition.key) + ":" + _compact_scalar(values[0])
+    return _quote(condition.key) + ":[" + ",".join(map(_compact_scalar, values)) + "]"
+
+
+def _compact_conditions(conditions: tuple[Condition, ...]) -> str:
+    blocks: dict[str, list[str]] = {}
+    for cond in conditions:
+        members = blocks.get(cond.operator)
+        if members is None:
+            blocks[cond.operator] = members = []
+        members.append(cond._compact_json())
+    return (
+        "{"
+        + ",".join(_quote(op) + ":{" + ",".join(keys) + "}" for op, keys in blocks.items())
+        + "}"
+    )
+
+
+def _compact_statement(statement: Statement) -> str:
+    parts: list[str] = []
+    if statement.sid is not None:
+        parts.append('"Sid":' + _quote(statement.sid))
+    parts.append('"Effect":' + _quote(statement.effect))
+    if statement.principal is not None:
+        parts.append('"Principal":' + statement.principal._compact_json())
+    if statement.not_principal is not None:
+        parts.append('"NotPrincipal":' + statement.not_principal._compact_json())
+    if statement.actions:
+        parts.append('"Action":' + _compact_strings(statement.actions))
+    if statement.not_actions:
+        parts.append('"NotAction":' + _compact_strings(statement.not_actions))
+    if statement.resources:
+        parts.append('"Resource":' + _compact_strings(statement.resources))
+    if statement.not_resources:
+        parts.append('"NotResource":' + _compact_strings(statement.not_resources))
+    if statement.conditions:
+        parts.append('"Condition":' + _compact_conditions(statement.conditions))
+    return "{" + ",".join(parts) + "}"
+
+
+def _compact_document(document: PolicyDocument) -> str:
+    head = ""
+    if document.version is not None:
+        head += '"Version":' + _quote(document.version) + ","
+    if document.id is not None:
+        head += '"Id":' + _quote(document.id) + ","
+    statements = ",".join(map(_compact_statement, document.statements))
+    return "{" + head + '"Statement":[' + statements + "]}"
