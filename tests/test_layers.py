@@ -21,10 +21,10 @@ ROOT = Path(xaccess.__file__).parent
 
 # The lowest layer first; a package's modules share its layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("xaccess.errors", "xaccess.limits", "xaccess._validate"),
+    ("xaccess.errors", "xaccess.limits", "xaccess._validate", "xaccess.quotas"),
     ("xaccess.identifiers",),
     ("xaccess.policy",),
-    ("xaccess.grant", "xaccess.rolespec", "xaccess.plan"),
+    ("xaccess.grant", "xaccess.rolespec", "xaccess.plan", "xaccess.changes"),
     ("xaccess.export", "xaccess.audit"),
     ("xaccess.aws",),
     ("xaccess.testing", "xaccess.cli", "xaccess.__main__"),

@@ -203,8 +203,9 @@ def test_role_arn_is_the_output() -> None:
         ("External-Id", "logical ID"),
         ("Id\u00e9", "logical ID"),
         ("X" * 256, "logical ID"),
-        ("Role", "logical ID of the template's role"),
-        ("RoleArn", "logical ID of the template's role"),
+        ("Role", "logical ID of the template's own"),
+        ("RoleArn", "logical ID of the template's own"),
+        ("ManagedPolicy3", "logical ID of the template's own"),
         (42, "must be a str"),
     ],
 )
