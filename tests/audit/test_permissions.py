@@ -144,7 +144,8 @@ def test_audit_grant_combines_trust_and_permissions() -> None:
             trusted_account="111122223333",
             external_id="b7d0e3a4-4f6e-4c1a-9d0b-3f2e1a6c5b90",
         )
-        .allow(["s3:GetObjekt"], ["arn:aws:s3:::acme-logs/*"])
+        # A grant built with check_actions=False can still hold a typo; the audit finds it.
+        .allow(["s3:GetObjekt"], ["arn:aws:s3:::acme-logs/*"], check_actions=False)
         .attach("arn:aws:iam::aws:policy/IAMFullAccess")
     )
 

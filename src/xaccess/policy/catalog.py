@@ -196,5 +196,5 @@ def check_actions_known(actions: Iterable[str], *, field: str = "actions") -> No
         raise ValidationError(
             f"{field}[{i}]",
             f"{action!r} is not an action in the IAM action catalog{hint}; "
-            "an action newer than the installed catalog needs the unknown-action opt-out",
+            "for an action newer than the installed catalog, pass check_actions=False",
         )
