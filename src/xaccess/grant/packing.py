@@ -31,7 +31,6 @@ from xaccess.policy.merge import (
     statement_size,
 )
 from xaccess.quotas import AccountQuotas
-from xaccess.rolespec import managed_policy_name
 
 if TYPE_CHECKING:
     from xaccess.grant.builder import ThirdPartyGrant
@@ -174,6 +173,10 @@ def _lay_out(
             f"(up to 20) or narrow the statements"
         )
         raise error
+    if managed:
+        # Only a grant past the inline quota needs the desired-state module, so it loads here.
+        from xaccess.rolespec import managed_policy_name  # noqa: PLC0415
+
     policies = []
     inline = (*denies, *layout[0])
     if inline:
