@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         VerificationCheck,
         VerificationReport,
     )
+    from xaccess.aws.fleet import Fleet, FleetResult, Target
     from xaccess.aws.provisioning import (
         ProvisionedRole,
         RetryPolicy,
@@ -104,6 +105,9 @@ _LAZY: dict[str, str] = {
     "audit_permissions": "xaccess.audit",
     "audit_trust_policy": "xaccess.audit",
     "AssumeRoleClient": "xaccess.aws.assume",
+    "Fleet": "xaccess.aws.fleet",
+    "FleetResult": "xaccess.aws.fleet",
+    "Target": "xaccess.aws.fleet",
     "Plan": "xaccess.plan",
     "ProvisionedRole": "xaccess.aws.provisioning",
     "RetryPolicy": "xaccess.aws.provisioning",
@@ -151,6 +155,8 @@ __all__ = [
     "ConfusedDeputyRisk",
     "Decision",
     "Finding",
+    "Fleet",
+    "FleetResult",
     "Handoff",
     "NamedPolicy",
     "Outcome",
@@ -173,6 +179,7 @@ __all__ = [
     "Severity",
     "Statement",
     "Tag",
+    "Target",
     "TemporaryCredentials",
     "ThirdPartyGrant",
     "ValidationError",

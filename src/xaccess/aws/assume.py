@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import random
 import threading
 import warnings
 import weakref
@@ -61,6 +62,7 @@ from xaccess.errors import (
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from mypy_boto3_sts import STSClient
     from mypy_boto3_sts.type_defs import AssumeRoleRequestTypeDef, AssumeRoleResponseTypeDef
 
     from xaccess.identifiers import (
@@ -96,6 +98,9 @@ A :class:`~xaccess.PolicyDocument`, parsed JSON or JSON text.
 
 
 _CLIENTS: Final[weakref.WeakSet[AssumeRoleClient]] = weakref.WeakSet()
+# One random source for every client's backoff jitter: a generator's state is 2.5 KiB, more
+# than a third of what a warm client costs otherwise.
+_JITTER: Final = random.Random()  # noqa: S311 - jitter, not cryptography
 
 
 def _reset_clients_after_fork() -> None:
@@ -156,6 +161,10 @@ class AssumeRoleClient:
         sts_endpoint_url: Call STS at this URL instead (a VPC endpoint, a test server). An
             endpoint configured for STS in the environment or config file
             (``AWS_ENDPOINT_URL_STS``) is respected too.
+        sts_client: A boto3 STS client to share with other clients (one per region for many
+            customers, as :class:`~xaccess.aws.fleet.Fleet` does), made from ``base_session``;
+            its region is the default ``region_name`` and its endpoint is used as it is, so it
+            excludes ``sts_endpoint_url`` and ``use_global_endpoint``.
         source_identity: The ``SourceIdentity`` to set on the session.
         tags: Session tags, as a mapping or :class:`~xaccess.identifiers.Tag` objects (at most 50).
         transitive_tag_keys: Keys of ``tags`` that pass on through role chaining.
@@ -171,6 +180,11 @@ class AssumeRoleClient:
             been assumed once. ``None`` (the default) never retries ``AccessDenied``.
         clock: Returns the current time, timezone-aware (for tests and simulations).
         sleep: Waits a number of seconds (for tests and simulations).
+
+    A client pickles (to run on a worker of a process pool or a cluster): its configuration
+    travels, its credentials, locks, base session and STS client never do. The copy assumes
+    the role itself, from its own environment's identity (``boto3.Session()``), when it first
+    needs credentials; ``clock`` and ``sleep`` must pickle too when given.
 
     Raises:
         ~xaccess.errors.ValidationError: If any argument is invalid.
@@ -189,6 +203,7 @@ class AssumeRoleClient:
         region_name: str | None = None,
         use_global_endpoint: bool = False,
         sts_endpoint_url: str | None = None,
+        sts_client: STSClient | None = None,
         source_identity: str | None = None,
         tags: Mapping[str, str] | Iterable[Tag] | None = None,
         transitive_tag_keys: Iterable[str] = (),
@@ -222,6 +237,7 @@ class AssumeRoleClient:
             use_global_endpoint=use_global_endpoint,
             sts_endpoint_url=sts_endpoint_url,
             lock=self._setup,
+            sts_client=sts_client,
         )
         self._strict = check_bool(strict, "strict")
         self._grace = (
@@ -231,8 +247,9 @@ class AssumeRoleClient:
         )
         check_callable(clock, "clock")
         check_callable(sleep, "sleep")
+        self._clock, self._given_sleep = clock, sleep
         self._sleep: Sleep = system_sleep if sleep is None else sleep
-        self._backoff = Backoff()
+        self._backoff = Backoff(rng=_JITTER)
         self._cache: RefreshingCache[TemporaryCredentials] = RefreshingCache(
             self._fetch,
             clock=system_clock if clock is None else clock,
@@ -279,6 +296,30 @@ class AssumeRoleClient:
         """
         return self._duration
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the configuration only: never credentials, locks, sessions or clients."""
+        request = self._request
+        grace = None if self._grace is None else self._grace.total_seconds()
+        arguments: dict[str, Any] = {
+            "role_arn": str(request.role),
+            "external_id": request.external_id,
+            "session_name": request.session_name,
+            "duration_seconds": request.duration,
+            "region_name": self._aws.known_region(),
+            "use_global_endpoint": self._aws.use_global,
+            "sts_endpoint_url": self._aws.endpoint_url(),
+            "source_identity": request.source_identity,
+            "tags": request.tags,
+            "transitive_tag_keys": request.transitive_tag_keys,
+            "policy": request.policy,
+            "policy_arns": request.policy_arns,
+            "strict": self._strict,
+            "propagation_grace": grace,
+            "clock": self._clock,
+            "sleep": self._given_sleep,
+        }
+        return (_restore_client, (arguments,))
+
     def __repr__(self) -> str:
         return (
             f"AssumeRoleClient(role_arn={str(self._role)!r}, "
@@ -308,6 +349,16 @@ class AssumeRoleClient:
         .. versionadded:: 0.1.0
         """
         return self._cache.get()
+
+    def cached_credentials(self) -> TemporaryCredentials | None:
+        """Return the cached credentials, valid or not, without calling STS.
+
+        Returns:
+            The last credentials obtained, or ``None`` if the role was never assumed.
+
+        .. versionadded:: 0.1.0
+        """
+        return self._cache.peek()
 
     def session(self, *, region_name: str | None = None, new: bool = False) -> boto3.Session:
         """Return a boto3 session that signs with this client's credentials, refreshed as due.
@@ -596,6 +647,11 @@ class AssumeRoleClient:
             signing_region=self._aws.signing_region,
             duration=duration,
         )
+
+
+def _restore_client(arguments: dict[str, Any]) -> AssumeRoleClient:
+    """Rebuild a pickled client from its configuration (checked again)."""
+    return AssumeRoleClient(**arguments)
 
 
 def _unknown() -> str | None:
