@@ -24,8 +24,6 @@ import warnings
 import weakref
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
-import boto3
-import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
@@ -39,6 +37,7 @@ from xaccess.aws._request import (
     kept_cause,
     sts_error,
 )
+from xaccess.aws._sessions import new_session
 from xaccess.aws.credentials import (
     ClientCredentials,
     CredentialProvider,
@@ -62,6 +61,7 @@ from xaccess.errors import (
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    import boto3
     from mypy_boto3_sts import STSClient
     from mypy_boto3_sts.type_defs import AssumeRoleRequestTypeDef, AssumeRoleResponseTypeDef
 
@@ -406,14 +406,11 @@ class AssumeRoleClient:
                 )
             credentials = self._botocore_credentials
             base = self._aws.base()
-            profile = base.profile_name
-            loader = base._session.get_component("data_loader")
-        core = botocore.session.Session(profile=None if profile == "default" else profile)
-        # Sharing the base session's loader spares each new session reading the service
-        # models from disk again: making a session and a client costs a few milliseconds.
-        core.register_component("data_loader", loader)
-        core.register_component("credential_provider", CredentialProvider(credentials))
-        return boto3.Session(botocore_session=core, region_name=region)
+        # Sessions share their base session's service models and copy botocore's built-in
+        # handlers: making a session and a client costs a few milliseconds.
+        return new_session(
+            base, region_name=region, credential_provider=CredentialProvider(credentials)
+        )
 
     def client(
         self,
