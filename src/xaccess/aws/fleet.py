@@ -20,7 +20,7 @@ import functools
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
@@ -305,7 +305,7 @@ class Fleet:
         *,
         executor: cf.Executor | None = None,
         progress: Callable[[int, int], object] | None = None,
-    ) -> Iterator[FleetResult[V]]:
+    ) -> Generator[FleetResult[V], None, None]:
         """Call ``fn(session, target)`` for every target and yield the results as they finish.
 
         ``session`` is a new boto3 session acting in the target's role (its default region is
@@ -340,7 +340,7 @@ class Fleet:
         *,
         executor: cf.Executor | None = None,
         progress: Callable[[int, int], object] | None = None,
-    ) -> Iterator[FleetResult[VerificationReport]]:
+    ) -> Generator[FleetResult[VerificationReport], None, None]:
         """Run the onboarding check on every target and yield the reports as they finish.
 
         Each result's value is the target's
@@ -357,7 +357,7 @@ class Fleet:
         work: Work,
         executor: object,
         progress: object,
-    ) -> Iterator[FleetResult[Any]]:
+    ) -> Generator[FleetResult[Any], None, None]:
         if executor is not None and not isinstance(executor, cf.Executor):
             raise ValidationError(
                 "executor", f"must be a concurrent.futures.Executor, got {type_name(executor)}"
@@ -370,10 +370,12 @@ class Fleet:
         work: Work,
         executor: cf.Executor | None,
         progress: Callable[[int, int], object] | None,
-    ) -> Iterator[FleetResult[Any]]:
+    ) -> Generator[FleetResult[Any], None, None]:
         own = executor is None
+        # Made here with the base session given: tasks an executor runs in this process (a
+        # thread pool) find it by the fleet's token and share its cache.
+        runtime = self._local()
         if executor is None:
-            runtime = self._local()
             pool: cf.Executor = cf.ThreadPoolExecutor(
                 self._max_workers, thread_name_prefix="xaccess-fleet"
             )
