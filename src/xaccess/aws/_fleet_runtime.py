@@ -40,8 +40,6 @@ __all__ = ["FleetSpec", "FleetTaskError", "Runtime", "Throttle", "portable_error
 
 _LOG: Final = logging.getLogger("xaccess.aws.fleet")
 
-# The shared STS clients leave retrying to the fleet, whose one backoff paces every target.
-_STS_CONFIG: Final = Config(retries={"mode": "standard", "total_max_attempts": 1})
 _MAX_ATTEMPTS: Final = 8
 _RUNTIMES_KEPT: Final = 16
 
@@ -87,6 +85,7 @@ class FleetSpec:
     """Everything a process needs to serve a fleet's targets; small, so it travels per task."""
 
     token: str
+    max_workers: int
     session_name: str
     duration: int
     max_cached: int
@@ -185,13 +184,21 @@ class Runtime:
         client = self._sts.get(region)
         if client is None:
             base = self._base_session()
+            # Shared by every worker thread (one pooled connection each); retries are left to
+            # the fleet, whose one backoff paces every target, and parameters were checked
+            # when each client was made.
+            config = Config(
+                retries={"mode": "standard", "total_max_attempts": 1},
+                max_pool_connections=self.spec.max_workers,
+                parameter_validation=False,
+            )
             client = self._sts[region] = sts_client(
                 base,
                 region=region,
                 partition=partition_of(region) or "aws",
                 endpoint_url=None,
                 use_global=False,
-                config=_STS_CONFIG,
+                config=config,
             )
         return client
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final, SupportsIndex
 import boto3
 import botocore.loaders
 import botocore.session
+from botocore.hooks import HierarchicalEmitter
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -66,8 +67,10 @@ def _handlers() -> BaseEventHooks:
     """A copy of botocore's built-in event handlers, registered once per process."""
     with _LOCK:
         if not _TEMPLATE:
-            template = botocore.session.Session().get_component("event_emitter")
-            _TEMPLATE.append(template)
+            emitter = HierarchicalEmitter()
+            # A session registers its built-in handlers into the emitter it is given.
+            botocore.session.Session(event_hooks=emitter)
+            _TEMPLATE.append(emitter)
         template = _TEMPLATE[0]
     return copy.copy(template)
 

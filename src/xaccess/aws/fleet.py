@@ -246,6 +246,7 @@ class Fleet:
         self._max_workers = check_int(max_workers, "max_workers", low=1, high=_MAX_WORKERS)
         self._spec = FleetSpec(
             token=uuid.uuid4().hex,
+            max_workers=self._max_workers,
             session_name=validate_session_name(session_name, field="session_name"),
             duration=validate_session_duration(duration_seconds, field="duration_seconds"),
             max_cached=check_int(max_cached, "max_cached", low=1, high=_MAX_CACHED),
