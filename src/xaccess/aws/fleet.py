@@ -36,6 +36,7 @@ from xaccess.aws._fleet_runtime import (
     portable_error,
     runtime_for,
 )
+from xaccess.aws.verify import VerificationReport  # noqa: TC001 - resolved by the API docs
 from xaccess.errors import ValidationError
 from xaccess.identifiers import (
     RoleArn,
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from xaccess.aws._clock import Clock, Sleep
-    from xaccess.aws.verify import VerificationReport
 
 __all__ = ["Fleet", "FleetResult", "FleetTaskError", "Target"]
 
