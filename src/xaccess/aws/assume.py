@@ -20,7 +20,6 @@ import logging
 import os
 import random
 import threading
-import warnings
 import weakref
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
@@ -34,6 +33,7 @@ from xaccess.aws._clock import Backoff, Clock, Sleep, seconds, system_clock, sys
 from xaccess.aws._endpoints import StsConnection, check_sts_region
 from xaccess.aws._request import (
     AssumeRoleRequest,
+    chained_duration,
     kept_cause,
     sts_error,
 )
@@ -51,11 +51,11 @@ from xaccess.aws.verify import (
     VerificationCheck,
     VerificationReport,
     verify,
+    wait_until_assumable,
 )
 from xaccess.errors import (
     AssumeRoleDenied,
     AWSError,
-    SessionDurationTooLong,
 )
 
 if TYPE_CHECKING:
@@ -298,21 +298,12 @@ class AssumeRoleClient:
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the configuration only: never credentials, locks, sessions or clients."""
-        request = self._request
         grace = None if self._grace is None else self._grace.total_seconds()
         arguments: dict[str, Any] = {
-            "role_arn": str(request.role),
-            "external_id": request.external_id,
-            "session_name": request.session_name,
-            "duration_seconds": request.duration,
+            **self._request.arguments(),
             "region_name": self._aws.known_region(),
             "use_global_endpoint": self._aws.use_global,
             "sts_endpoint_url": self._aws.endpoint_url(),
-            "source_identity": request.source_identity,
-            "tags": request.tags,
-            "transitive_tag_keys": request.transitive_tag_keys,
-            "policy": request.policy,
-            "policy_arns": request.policy_arns,
             "strict": self._strict,
             "propagation_grace": grace,
             "clock": self._clock,
@@ -453,38 +444,7 @@ class AssumeRoleClient:
 
         .. versionadded:: 0.1.0
         """
-        limit = seconds(timeout, field="timeout")
-        pause = seconds(interval, field="interval", minimum=0.001)
-        started = self._cache.now()
-        give_up = started + dt.timedelta(seconds=limit)
-
-        def wait_before_retry(error: Exception, attempt: int) -> float | None:
-            if not isinstance(error, AssumeRoleDenied):
-                return None
-            left = (give_up - self._cache.now()).total_seconds()
-            if left <= 0:
-                waited = (self._cache.now() - started).total_seconds()
-                error.add_note(
-                    f"still denied after {attempt} attempt(s) over {waited:.0f} s "
-                    f"(wait_until_assumable timeout {limit:g} s)"
-                )
-                return None
-            wait = min(pause, left)
-            _LOG.info(
-                "%s is not assumable yet (attempt %d); retrying in %.1f s",
-                self._role,
-                attempt,
-                wait,
-            )
-            return wait
-
-        fetched = _retry.retry_loop(
-            lambda: self._assume(external_id=self._external_id, duration=self._duration_now()),
-            wait_before_retry=wait_before_retry,
-            sleep=self._sleep,
-        )
-        self._keep(fetched)
-        return fetched.value
+        return wait_until_assumable(self, timeout, interval)
 
     def verify(self) -> VerificationReport:
         """Check the role the way AWS recommends at onboarding, and report each step.
@@ -622,7 +582,12 @@ class AssumeRoleClient:
                     caller = self._aws.caller_arn()
                     if caller is None:
                         return duration  # unknown (the lookup failed): ask again next time
-                    duration = _chained_duration(self._request, caller=caller, strict=self._strict)
+                    duration = chained_duration(
+                        self._request,
+                        caller=caller,
+                        strict=self._strict,
+                        category=RoleChainingWarning,
+                    )
                 self._effective_duration = duration
             return self._effective_duration
 
@@ -654,30 +619,3 @@ def _restore_client(arguments: dict[str, Any]) -> AssumeRoleClient:
 def _unknown() -> str | None:
     """A verification probe does not look up who the caller is."""
     return None
-
-
-def _chained_duration(request: AssumeRoleRequest, *, caller: str, strict: bool) -> int:
-    """The duration STS allows ``caller``: at most an hour when it is an assumed role.
-
-    Raises:
-        ~xaccess.errors.SessionDurationTooLong: Instead of lowering it, with ``strict``.
-    """
-    if ":assumed-role/" not in caller:
-        return request.duration
-    message = (
-        f"the base session is the assumed role {caller}: STS allows at most "
-        f"{limits.MAX_CHAINED_DURATION} s when role chaining, not {request.duration} s"
-    )
-    if strict:
-        raise SessionDurationTooLong(
-            f"cannot assume {request.role}: {message}",
-            code="ValidationError",
-            operation=_METHOD,
-        )
-    warnings.warn(
-        f"{message}; using {limits.MAX_CHAINED_DURATION} s for {request.role} "
-        "(strict=True raises instead)",
-        RoleChainingWarning,
-        stacklevel=3,
-    )
-    return limits.MAX_CHAINED_DURATION
