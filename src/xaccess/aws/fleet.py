@@ -243,10 +243,9 @@ class Fleet:
         check_callable(base_session_factory, "base_session_factory")
         check_callable(clock, "clock")
         check_callable(sleep, "sleep")
-        self._max_workers = check_int(max_workers, "max_workers", low=1, high=_MAX_WORKERS)
         self._spec = FleetSpec(
             token=uuid.uuid4().hex,
-            max_workers=self._max_workers,
+            max_workers=check_int(max_workers, "max_workers", low=1, high=_MAX_WORKERS),
             session_name=validate_session_name(session_name, field="session_name"),
             duration=validate_session_duration(duration_seconds, field="duration_seconds"),
             max_cached=check_int(max_cached, "max_cached", low=1, high=_MAX_CACHED),
@@ -272,12 +271,12 @@ class Fleet:
     def __repr__(self) -> str:
         return (
             f"Fleet({len(self._targets)} targets, session_name={self._spec.session_name!r}, "
-            f"max_workers={self._max_workers}, duration_seconds={self._spec.duration})"
+            f"max_workers={self._spec.max_workers}, duration_seconds={self._spec.duration})"
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the targets and settings: never the base session, credentials or locks."""
-        return (_restore_fleet, (self._targets, self._spec, self._max_workers))
+        return (_restore_fleet, (self._targets, self._spec))
 
     def _local(self) -> Runtime:
         """This process's runtime (the base session given stays with the original fleet)."""
@@ -378,14 +377,14 @@ class Fleet:
         runtime = self._local()
         if executor is None:
             pool: cf.Executor = cf.ThreadPoolExecutor(
-                self._max_workers, thread_name_prefix="xaccess-fleet"
+                self._spec.max_workers, thread_name_prefix="xaccess-fleet"
             )
             task = functools.partial(_run, work, runtime)
         else:
             pool = executor
             task = functools.partial(_run_in_worker, self._spec, work)
         try:
-            yield from _bounded(pool, task, self._targets, self._max_workers, progress)
+            yield from _bounded(pool, task, self._targets, self._spec.max_workers, progress)
         finally:
             if own:
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -452,12 +451,11 @@ def _check_targets(targets: object) -> tuple[Target, ...]:
     return checked
 
 
-def _restore_fleet(targets: tuple[Target, ...], spec: FleetSpec, max_workers: int) -> Fleet:
+def _restore_fleet(targets: tuple[Target, ...], spec: FleetSpec) -> Fleet:
     """Rebuild a pickled fleet; it finds this process's runtime by the original's token."""
     fleet = Fleet.__new__(Fleet)
     fleet._targets = targets
     fleet._spec = spec
-    fleet._max_workers = max_workers
     fleet._base = None
     fleet._runtime = None
     return fleet
