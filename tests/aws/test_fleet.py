@@ -500,3 +500,25 @@ def test_a_task_the_executor_fails_is_that_targets_result(
 
     assert [r.ok for r in results] == [False, False]
     assert all(r.error is not None for r in results)
+
+
+def test_targets_share_one_sts_client_per_region(
+    base: boto3.Session, clock: FakeClock, sts: StsRecorder
+) -> None:
+    """A target's region is its session's default and picks the shared STS client it uses."""
+    east = Target(
+        "arn:aws:iam::600000000100:role/VendorAccess", EXTERNAL_ID, region_name="us-east-1"
+    )
+    fleet = Fleet([*targets(3), east], session_name=SESSION_NAME, base_session=base, clock=clock)
+
+    regions = {r.target.label: r.value for r in fleet.map(lambda s, t: s.region_name)}
+
+    assert regions == {
+        "customer-0": REGION,
+        "customer-1": REGION,
+        "customer-2": REGION,
+        "600000000100": "us-east-1",
+    }
+    assert sorted(fleet._local()._sts) == ["eu-west-1", "us-east-1"]
+    urls = {call.url for call in sts.calls if call.operation == "AssumeRole"}
+    assert len(urls) == 2
