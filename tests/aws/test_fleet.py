@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
 import pytest
+from botocore.exceptions import ConnectTimeoutError
 
 from tests.aws.fleet_support import SESSION_NAME, caller_arn
 from tests.aws.sts_recorder import REGION
@@ -522,3 +523,26 @@ def test_targets_share_one_sts_client_per_region(
     assert sorted(fleet._local()._sts) == ["eu-west-1", "us-east-1"]
     urls = {call.url for call in sts.calls if call.operation == "AssumeRole"}
     assert len(urls) == 2
+
+
+def test_a_target_whose_sts_calls_time_out_fails_alone(
+    base: boto3.Session, clock: FakeClock, sts: StsRecorder
+) -> None:
+    """A connection timeout is retried with the fleet's backoff, then is that target's error."""
+    stuck = str(targets(1)[0].role_arn)
+
+    def answer(operation: str, body: dict[str, Any]) -> tuple[int, str, str] | None:
+        if operation == "AssumeRole" and body["RoleArn"] == stuck:
+            raise ConnectTimeoutError(endpoint_url="https://sts.eu-west-1.amazonaws.com")
+        return None
+
+    sts.answer = answer
+    results = {r.target.label: r for r in fleet_of(base, clock, 3, max_workers=1).map(nothing)}
+
+    error = results["customer-0"].error
+    assert isinstance(error, AWSError)
+    assert error.code == "ConnectTimeoutError"
+    assert results["customer-1"].ok
+    assert results["customer-2"].ok
+    assert sum(body["RoleArn"] == stuck for body in sts.bodies()) == 8
+    assert len(clock.slept) == 7
