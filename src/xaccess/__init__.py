@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         VerificationCheck,
         VerificationReport,
     )
+    from xaccess.aws.fleet import Fleet, FleetResult, Target
     from xaccess.aws.provisioning import (
         ProvisionedRole,
         RetryPolicy,
@@ -105,6 +106,9 @@ _LAZY: dict[str, str] = {
     "audit_permissions": "xaccess.audit",
     "audit_trust_policy": "xaccess.audit",
     "AssumeRoleClient": "xaccess.aws.assume",
+    "Fleet": "xaccess.aws.fleet",
+    "FleetResult": "xaccess.aws.fleet",
+    "Target": "xaccess.aws.fleet",
     "Plan": "xaccess.plan",
     "AccountQuotas": "xaccess.quotas",
     "ProvisionedRole": "xaccess.aws.provisioning",
@@ -154,6 +158,8 @@ __all__ = [
     "ConfusedDeputyRisk",
     "Decision",
     "Finding",
+    "Fleet",
+    "FleetResult",
     "Handoff",
     "NamedPolicy",
     "Outcome",
@@ -176,6 +182,7 @@ __all__ = [
     "Severity",
     "Statement",
     "Tag",
+    "Target",
     "TemporaryCredentials",
     "ThirdPartyGrant",
     "ValidationError",

@@ -24,6 +24,7 @@ from xaccess.errors import ValidationError
 if TYPE_CHECKING:
     import threading
 
+    from botocore.config import Config
     from mypy_boto3_sts import STSClient
 
     from xaccess.aws.credentials import TemporaryCredentials
@@ -126,31 +127,47 @@ def sts_client(
     partition: str,
     endpoint_url: str | None,
     use_global: bool,
+    config: Config | None = None,
 ) -> STSClient:
     """Make the STS client to assume roles with: regional unless ``use_global``.
 
     An ``endpoint_url`` (a VPC endpoint, a test server), or one configured for STS in the
     environment or config file, stands. Otherwise botocore is overridden only where it picked
     the other kind of AWS STS endpoint (legacy global-endpoint configuration); a configured
-    FIPS or dual-stack endpoint stands too.
+    FIPS or dual-stack endpoint stands too. ``config`` is botocore's client configuration.
     """
-    client = session.client("sts", region_name=region, endpoint_url=endpoint_url)
+    client = session.client("sts", region_name=region, endpoint_url=endpoint_url, config=config)
     if endpoint_url is not None:
         return client
     regional = f"sts.{region}.{_dns_suffix(partition)}"
     wanted = _GLOBAL_STS_HOST if use_global else regional
     host = urlsplit(client.meta.endpoint_url).hostname
     if host != wanted and host in (_GLOBAL_STS_HOST, regional):
-        client = session.client("sts", region_name=region, endpoint_url=f"https://{wanted}")
+        client = session.client(
+            "sts", region_name=region, endpoint_url=f"https://{wanted}", config=config
+        )
     return client
+
+
+def _shared_sts_client(value: object) -> STSClient | None:
+    """``value`` if it is a boto3 STS client (or ``None``); anything else is refused."""
+    if value is None:
+        return None
+    model = getattr(getattr(value, "meta", None), "service_model", None)
+    if getattr(model, "service_name", None) != "sts":
+        raise ValidationError(
+            "sts_client", f"must be a boto3 client of the sts service, got {type_name(value)}"
+        )
+    return value  # type: ignore[return-value]
 
 
 class StsConnection:
     """The vendor's base session and its STS client for one role, made on first use.
 
-    Checks the endpoint arguments when made; resolves the region (given, or the base session's)
-    and the STS client on first use, under the owner's lock, and looks up the base session's own
-    identity once when asked.
+    Checks the endpoint arguments when made; resolves the region (given, the shared STS client's
+    or the base session's) and the STS client on first use, under the owner's lock, and looks
+    up the base session's own identity once when asked. A shared ``sts_client`` (one per region
+    for many roles) is used as it is: its endpoint is the one it was made with.
 
     Raises:
         ValidationError: If an argument is invalid (made) or no region is known (used).
@@ -165,6 +182,7 @@ class StsConnection:
         use_global_endpoint: object,
         sts_endpoint_url: object,
         lock: threading.RLock,
+        sts_client: object = None,
     ) -> None:
         if base_session is not None and not isinstance(base_session, boto3.Session):
             raise ValidationError(
@@ -185,16 +203,33 @@ class StsConnection:
                 raise ValidationError(
                     "sts_endpoint_url", f"must be an http(s) URL, got {sts_endpoint_url!r}"
                 )
+        shared = _shared_sts_client(sts_client)
+        if shared is not None and (self.use_global or sts_endpoint_url is not None):
+            raise ValidationError(
+                "sts_client",
+                "a shared STS client brings its own endpoint: pass neither sts_endpoint_url "
+                "nor use_global_endpoint with it",
+            )
         self._partition = partition
         self._endpoint_url: str | None = sts_endpoint_url  # type: ignore[assignment]
+        field = "region_name"
+        if shared is not None:
+            if region_name is not None and region_name != shared.meta.region_name:
+                raise ValidationError(
+                    "region_name",
+                    f"{region_name!r} is not the shared STS client's region "
+                    f"{shared.meta.region_name!r}",
+                )
+            region_name, field = shared.meta.region_name, "sts_client.meta.region_name"
         self._region = (
             None
             if region_name is None
-            else check_sts_region(region_name, field="region_name", partition=partition)
+            else check_sts_region(region_name, field=field, partition=partition)
         )
+        self.shared_sts = shared
         self._lock = lock
         self._base: boto3.Session | None = base_session
-        self._sts: STSClient | None = None
+        self._sts: STSClient | None = shared
         self._caller: str | None = None
         if base_session is not None and self._region is None and not self.use_global:
             self._region = self._region_of(base_session)
@@ -203,6 +238,16 @@ class StsConnection:
         """Use the child's new ``lock``, and a new STS client: pooled connections are not shared."""
         self._lock = lock
         self._sts = None
+        self.shared_sts = None
+
+    def known_region(self) -> str | None:
+        """The region if known yet (given, or the base session's), without asking for one."""
+        with self._lock:
+            return self._region
+
+    def endpoint_url(self) -> str | None:
+        """The STS endpoint URL that was given, if any."""
+        return self._endpoint_url
 
     def base(self) -> boto3.Session:
         """The base session: the one given, or ``boto3.Session()`` made on first use."""

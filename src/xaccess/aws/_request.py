@@ -8,8 +8,9 @@ typed errors of :mod:`xaccess.errors`, with the likely causes of an ``AccessDeni
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 from botocore.exceptions import BotoCoreError, ClientError
@@ -43,7 +44,13 @@ if TYPE_CHECKING:
 
     from mypy_boto3_sts.type_defs import AssumeRoleRequestTypeDef
 
-__all__ = ["ASSUME_ROLE", "AssumeRoleRequest", "kept_cause", "sts_error"]
+__all__ = [
+    "ASSUME_ROLE",
+    "AssumeRoleRequest",
+    "chained_duration",
+    "kept_cause",
+    "sts_error",
+]
 
 ASSUME_ROLE: Final = "AssumeRole"
 _METHOD: Final = ASSUME_ROLE
@@ -180,6 +187,20 @@ class AssumeRoleRequest:
             policy_arns=arns,
         )
 
+    def arguments(self) -> dict[str, Any]:
+        """The parameters as :meth:`build` takes them (checked again when built from them)."""
+        return {
+            "role_arn": str(self.role),
+            "external_id": self.external_id,
+            "session_name": self.session_name,
+            "duration_seconds": self.duration,
+            "source_identity": self.source_identity,
+            "tags": self.tags,
+            "transitive_tag_keys": self.transitive_tag_keys,
+            "policy": self.policy,
+            "policy_arns": self.policy_arns,
+        }
+
     def params(
         self, *, external_id: str | None, duration: int, minimal: bool = False
     ) -> AssumeRoleRequestTypeDef:
@@ -204,6 +225,37 @@ class AssumeRoleRequest:
         if self.policy_arns:
             params["PolicyArns"] = [{"arn": arn} for arn in self.policy_arns]
         return params
+
+
+def chained_duration(
+    request: AssumeRoleRequest, *, caller: str, strict: bool, category: type[Warning]
+) -> int:
+    """The duration STS allows ``caller``: at most an hour when it is an assumed role.
+
+    Lowering it warns with ``category``.
+
+    Raises:
+        ~xaccess.errors.SessionDurationTooLong: Instead of lowering it, with ``strict``.
+    """
+    if ":assumed-role/" not in caller:
+        return request.duration
+    message = (
+        f"the base session is the assumed role {caller}: STS allows at most "
+        f"{limits.MAX_CHAINED_DURATION} s when role chaining, not {request.duration} s"
+    )
+    if strict:
+        raise SessionDurationTooLong(
+            f"cannot assume {request.role}: {message}",
+            code="ValidationError",
+            operation=_METHOD,
+        )
+    warnings.warn(
+        f"{message}; using {limits.MAX_CHAINED_DURATION} s for {request.role} "
+        "(strict=True raises instead)",
+        category,
+        stacklevel=3,
+    )
+    return limits.MAX_CHAINED_DURATION
 
 
 # --- STS's answers ------------------------------------------------------------------------------

@@ -18,13 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import random
 import threading
-import warnings
 import weakref
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
-import boto3
-import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
@@ -35,9 +33,11 @@ from xaccess.aws._clock import Backoff, Clock, Sleep, seconds, system_clock, sys
 from xaccess.aws._endpoints import StsConnection, check_sts_region
 from xaccess.aws._request import (
     AssumeRoleRequest,
+    chained_duration,
     kept_cause,
     sts_error,
 )
+from xaccess.aws._sessions import new_session
 from xaccess.aws.credentials import (
     ClientCredentials,
     CredentialProvider,
@@ -51,16 +51,18 @@ from xaccess.aws.verify import (
     VerificationCheck,
     VerificationReport,
     verify,
+    wait_until_assumable,
 )
 from xaccess.errors import (
     AssumeRoleDenied,
     AWSError,
-    SessionDurationTooLong,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    import boto3
+    from mypy_boto3_sts import STSClient
     from mypy_boto3_sts.type_defs import AssumeRoleRequestTypeDef, AssumeRoleResponseTypeDef
 
     from xaccess.identifiers import (
@@ -96,6 +98,9 @@ A :class:`~xaccess.PolicyDocument`, parsed JSON or JSON text.
 
 
 _CLIENTS: Final[weakref.WeakSet[AssumeRoleClient]] = weakref.WeakSet()
+# One random source for every client's backoff jitter: a generator's state is 2.5 KiB, more
+# than a third of what a warm client costs otherwise.
+_JITTER: Final = random.Random()  # noqa: S311 - jitter, not cryptography
 
 
 def _reset_clients_after_fork() -> None:
@@ -156,6 +161,10 @@ class AssumeRoleClient:
         sts_endpoint_url: Call STS at this URL instead (a VPC endpoint, a test server). An
             endpoint configured for STS in the environment or config file
             (``AWS_ENDPOINT_URL_STS``) is respected too.
+        sts_client: A boto3 STS client to share with other clients (one per region for many
+            customers, as :class:`~xaccess.aws.fleet.Fleet` does), made from ``base_session``;
+            its region is the default ``region_name`` and its endpoint is used as it is, so it
+            excludes ``sts_endpoint_url`` and ``use_global_endpoint``.
         source_identity: The ``SourceIdentity`` to set on the session.
         tags: Session tags, as a mapping or :class:`~xaccess.identifiers.Tag` objects (at most 50).
         transitive_tag_keys: Keys of ``tags`` that pass on through role chaining.
@@ -171,6 +180,11 @@ class AssumeRoleClient:
             been assumed once. ``None`` (the default) never retries ``AccessDenied``.
         clock: Returns the current time, timezone-aware (for tests and simulations).
         sleep: Waits a number of seconds (for tests and simulations).
+
+    A client pickles (to run on a worker of a process pool or a cluster): its configuration
+    travels, its credentials, locks, base session and STS client never do. The copy assumes
+    the role itself, from its own environment's identity (``boto3.Session()``), when it first
+    needs credentials; ``clock`` and ``sleep`` must pickle too when given.
 
     Raises:
         ~xaccess.errors.ValidationError: If any argument is invalid.
@@ -189,6 +203,7 @@ class AssumeRoleClient:
         region_name: str | None = None,
         use_global_endpoint: bool = False,
         sts_endpoint_url: str | None = None,
+        sts_client: STSClient | None = None,
         source_identity: str | None = None,
         tags: Mapping[str, str] | Iterable[Tag] | None = None,
         transitive_tag_keys: Iterable[str] = (),
@@ -222,6 +237,7 @@ class AssumeRoleClient:
             use_global_endpoint=use_global_endpoint,
             sts_endpoint_url=sts_endpoint_url,
             lock=self._setup,
+            sts_client=sts_client,
         )
         self._strict = check_bool(strict, "strict")
         self._grace = (
@@ -231,8 +247,9 @@ class AssumeRoleClient:
         )
         check_callable(clock, "clock")
         check_callable(sleep, "sleep")
+        self._clock, self._given_sleep = clock, sleep
         self._sleep: Sleep = system_sleep if sleep is None else sleep
-        self._backoff = Backoff()
+        self._backoff = Backoff(rng=_JITTER)
         self._cache: RefreshingCache[TemporaryCredentials] = RefreshingCache(
             self._fetch,
             clock=system_clock if clock is None else clock,
@@ -279,6 +296,21 @@ class AssumeRoleClient:
         """
         return self._duration
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the configuration only: never credentials, locks, sessions or clients."""
+        grace = None if self._grace is None else self._grace.total_seconds()
+        arguments: dict[str, Any] = {
+            **self._request.arguments(),
+            "region_name": self._aws.known_region(),
+            "use_global_endpoint": self._aws.use_global,
+            "sts_endpoint_url": self._aws.endpoint_url(),
+            "strict": self._strict,
+            "propagation_grace": grace,
+            "clock": self._clock,
+            "sleep": self._given_sleep,
+        }
+        return (_restore_client, (arguments,))
+
     def __repr__(self) -> str:
         return (
             f"AssumeRoleClient(role_arn={str(self._role)!r}, "
@@ -308,6 +340,16 @@ class AssumeRoleClient:
         .. versionadded:: 0.1.0
         """
         return self._cache.get()
+
+    def cached_credentials(self) -> TemporaryCredentials | None:
+        """Return the cached credentials, valid or not, without calling STS.
+
+        Returns:
+            The last credentials obtained, or ``None`` if the role was never assumed.
+
+        .. versionadded:: 0.1.0
+        """
+        return self._cache.peek()
 
     def session(self, *, region_name: str | None = None, new: bool = False) -> boto3.Session:
         """Return a boto3 session that signs with this client's credentials, refreshed as due.
@@ -355,14 +397,11 @@ class AssumeRoleClient:
                 )
             credentials = self._botocore_credentials
             base = self._aws.base()
-            profile = base.profile_name
-            loader = base._session.get_component("data_loader")
-        core = botocore.session.Session(profile=None if profile == "default" else profile)
-        # Sharing the base session's loader spares each new session reading the service
-        # models from disk again: making a session and a client costs a few milliseconds.
-        core.register_component("data_loader", loader)
-        core.register_component("credential_provider", CredentialProvider(credentials))
-        return boto3.Session(botocore_session=core, region_name=region)
+        # Sessions share their base session's service models and copy botocore's built-in
+        # handlers: making a session and a client costs a few milliseconds.
+        return new_session(
+            base, region_name=region, credential_provider=CredentialProvider(credentials)
+        )
 
     def client(
         self,
@@ -405,38 +444,7 @@ class AssumeRoleClient:
 
         .. versionadded:: 0.1.0
         """
-        limit = seconds(timeout, field="timeout")
-        pause = seconds(interval, field="interval", minimum=0.001)
-        started = self._cache.now()
-        give_up = started + dt.timedelta(seconds=limit)
-
-        def wait_before_retry(error: Exception, attempt: int) -> float | None:
-            if not isinstance(error, AssumeRoleDenied):
-                return None
-            left = (give_up - self._cache.now()).total_seconds()
-            if left <= 0:
-                waited = (self._cache.now() - started).total_seconds()
-                error.add_note(
-                    f"still denied after {attempt} attempt(s) over {waited:.0f} s "
-                    f"(wait_until_assumable timeout {limit:g} s)"
-                )
-                return None
-            wait = min(pause, left)
-            _LOG.info(
-                "%s is not assumable yet (attempt %d); retrying in %.1f s",
-                self._role,
-                attempt,
-                wait,
-            )
-            return wait
-
-        fetched = _retry.retry_loop(
-            lambda: self._assume(external_id=self._external_id, duration=self._duration_now()),
-            wait_before_retry=wait_before_retry,
-            sleep=self._sleep,
-        )
-        self._keep(fetched)
-        return fetched.value
+        return wait_until_assumable(self, timeout, interval)
 
     def verify(self) -> VerificationReport:
         """Check the role the way AWS recommends at onboarding, and report each step.
@@ -574,7 +582,12 @@ class AssumeRoleClient:
                     caller = self._aws.caller_arn()
                     if caller is None:
                         return duration  # unknown (the lookup failed): ask again next time
-                    duration = _chained_duration(self._request, caller=caller, strict=self._strict)
+                    duration = chained_duration(
+                        self._request,
+                        caller=caller,
+                        strict=self._strict,
+                        category=RoleChainingWarning,
+                    )
                 self._effective_duration = duration
             return self._effective_duration
 
@@ -598,33 +611,11 @@ class AssumeRoleClient:
         )
 
 
+def _restore_client(arguments: dict[str, Any]) -> AssumeRoleClient:
+    """Rebuild a pickled client from its configuration (checked again)."""
+    return AssumeRoleClient(**arguments)
+
+
 def _unknown() -> str | None:
     """A verification probe does not look up who the caller is."""
     return None
-
-
-def _chained_duration(request: AssumeRoleRequest, *, caller: str, strict: bool) -> int:
-    """The duration STS allows ``caller``: at most an hour when it is an assumed role.
-
-    Raises:
-        ~xaccess.errors.SessionDurationTooLong: Instead of lowering it, with ``strict``.
-    """
-    if ":assumed-role/" not in caller:
-        return request.duration
-    message = (
-        f"the base session is the assumed role {caller}: STS allows at most "
-        f"{limits.MAX_CHAINED_DURATION} s when role chaining, not {request.duration} s"
-    )
-    if strict:
-        raise SessionDurationTooLong(
-            f"cannot assume {request.role}: {message}",
-            code="ValidationError",
-            operation=_METHOD,
-        )
-    warnings.warn(
-        f"{message}; using {limits.MAX_CHAINED_DURATION} s for {request.role} "
-        "(strict=True raises instead)",
-        RoleChainingWarning,
-        stacklevel=3,
-    )
-    return limits.MAX_CHAINED_DURATION

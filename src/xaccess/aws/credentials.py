@@ -414,6 +414,12 @@ class RefreshingCache(Generic[T]):
             entry.deadline.isoformat(timespec="seconds"),
         )
 
+    def peek(self) -> T | None:
+        """The cached value, valid or not, without fetching; ``None`` before the first fetch."""
+        with self._cond:
+            entry = self._entry
+        return None if entry is None else entry.value
+
     def seconds_left(self) -> float | None:
         """Seconds until the cached value expires (negative once expired), or ``None``."""
         with self._cond:

@@ -8,11 +8,14 @@ expected and observed.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Final, Literal, TypeAlias
 
 import attrs
 
+from xaccess.aws import _retry
+from xaccess.aws._clock import seconds
 from xaccess.errors import (
     AssumeRoleDenied,
     AWSError,
@@ -33,6 +36,7 @@ __all__ = [
     "VerificationReport",
     "describe_error",
     "verify",
+    "wait_until_assumable",
 ]
 
 _LOG: Final = logging.getLogger(__name__)
@@ -330,3 +334,50 @@ def _probe(client: AssumeRoleClient, name: CheckName, external_id: str | None) -
         expected=expected,
         observed=f"STS issued credentials (discarded): {why}",
     )
+
+
+def wait_until_assumable(
+    client: AssumeRoleClient, timeout: float | dt.timedelta, interval: float | dt.timedelta
+) -> TemporaryCredentials:
+    """Retry ``AccessDenied`` every ``interval`` until ``timeout``, then cache the credentials.
+
+    See :meth:`AssumeRoleClient.wait_until_assumable
+    <xaccess.aws.assume.AssumeRoleClient.wait_until_assumable>`.
+
+    Raises:
+        ~xaccess.errors.AssumeRoleDenied: Still denied at ``timeout`` (notes say how often).
+        ~xaccess.errors.ValidationError: If ``timeout`` or ``interval`` is invalid.
+        ~xaccess.errors.AWSError: For any other failure, at once.
+    """
+    limit = seconds(timeout, field="timeout")
+    pause = seconds(interval, field="interval", minimum=0.001)
+    started = client._cache.now()
+    give_up = started + dt.timedelta(seconds=limit)
+
+    def wait_before_retry(error: Exception, attempt: int) -> float | None:
+        if not isinstance(error, AssumeRoleDenied):
+            return None
+        left = (give_up - client._cache.now()).total_seconds()
+        if left <= 0:
+            waited = (client._cache.now() - started).total_seconds()
+            error.add_note(
+                f"still denied after {attempt} attempt(s) over {waited:.0f} s "
+                f"(wait_until_assumable timeout {limit:g} s)"
+            )
+            return None
+        wait = min(pause, left)
+        _LOG.info(
+            "%s is not assumable yet (attempt %d); retrying in %.1f s",
+            client.role_arn,
+            attempt,
+            wait,
+        )
+        return wait
+
+    fetched = _retry.retry_loop(
+        lambda: client._assume(external_id=client._external_id, duration=client._duration_now()),
+        wait_before_retry=wait_before_retry,
+        sleep=client._sleep,
+    )
+    client._keep(fetched)
+    return fetched.value
