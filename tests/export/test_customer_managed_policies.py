@@ -10,7 +10,6 @@ from moto import mock_aws
 
 from xaccess import ThirdPartyGrant
 from xaccess.export import render_json, render_yaml, to_cloudformation, to_terraform
-from xaccess.rolespec import MANAGED_TAG_KEY, MANAGED_TAG_VALUE, ROLE_TAG_KEY
 from xaccess.testing import session_for
 
 EXTERNAL_ID = "3f2b8c1e9d7a4b6f8e0c2a1d5b7e9f01"
@@ -103,7 +102,7 @@ def test_the_deployed_stack_holds_the_managed_policies() -> None:
 
 
 def test_terraform_declares_and_attaches_each_managed_policy() -> None:
-    """Terraform gets an aws_iam_policy per managed policy, tagged as provisioning tags it."""
+    """Terraform gets an aws_iam_policy per managed policy, attached to the role."""
     grant = large_grant()
     spec = grant.role_spec()
     resources: dict[str, Any] = to_terraform(grant)["resource"]
@@ -114,7 +113,6 @@ def test_terraform_declares_and_attaches_each_managed_policy() -> None:
             "name": name,
             "path": "/vendors/acme/",
             "policy": document.to_json(),
-            "tags": {MANAGED_TAG_KEY: MANAGED_TAG_VALUE, ROLE_TAG_KEY: "AcmeArchiveAccess"},
         }
         for name, document in spec.managed_policies
     ] == [resources["aws_iam_policy"][f"owned_{index}"] for index in range(count)]

@@ -71,7 +71,9 @@ def _documents(config: dict[str, Any], external_id: str) -> dict[str, Any]:
         "description": untemplate(role.get("description", ""), values),
         "max_session_duration": role["max_session_duration"],
         "permissions_boundary": role.get("permissions_boundary"),
-        "tags": {untemplate(k, values): untemplate(v, values) for k, v in role["tags"].items()},
+        "tags": {
+            untemplate(k, values): untemplate(v, values) for k, v in role.get("tags", {}).items()
+        },
         "trust": json.loads(untemplate(role["assume_role_policy"], values)),
         "inline": [
             (
@@ -93,7 +95,7 @@ def _expected(grant: ThirdPartyGrant, external_id: str) -> dict[str, Any]:
         "description": spec.description,
         "max_session_duration": spec.max_session_duration,
         "permissions_boundary": spec.permissions_boundary,
-        "tags": {tag.key: tag.value for tag in spec.role_tags},
+        "tags": {tag.key: tag.value for tag in spec.tags},
         "trust": spec.trust_policy.to_dict(),
         "inline": [
             ("<aws_iam_role.this.id>", name, document.to_dict())

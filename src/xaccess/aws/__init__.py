@@ -4,8 +4,8 @@ Names are loaded on first use, so importing :mod:`xaccess.aws` costs nothing unt
 is needed. Provisioning (:func:`create`, :func:`plan`, :func:`apply`, :func:`revoke`) lives in
 :mod:`xaccess.aws.provisioning`. The vendor side: :mod:`xaccess.aws.assume`
 (:class:`~xaccess.aws.assume.AssumeRoleClient`), :mod:`xaccess.aws.credentials` (temporary
-credentials and their refresh cache), :mod:`xaccess.aws.verify` (the onboarding check), :mod:`xaccess.aws.fleet` (many customers' roles
-at once), with
+credentials and their refresh cache), :mod:`xaccess.aws.verify` (the onboarding check),
+:mod:`xaccess.aws.fleet` (many customers' roles at once), with
 ``_request`` (AssumeRole parameters, STS errors), ``_endpoints`` (regions, the STS client),
 ``_retry`` (the retry loop), ``_clock`` (time, backoff) and ``_redact`` (botocore's logs).
 Every module logs under its own name, so ``logging.getLogger("xaccess.aws")`` sees all of it.

@@ -3,7 +3,9 @@
 The template creates exactly what :meth:`~xaccess.ThirdPartyGrant.create` creates: one
 ``AWS::IAM::Role`` with the trust policy, the inline policies, the attached managed policies,
 the permissions boundary, the path, the description, the maximum session duration and the
-tags (the ownership tag ``xaccess:managed`` included). The external ID is the template
+tags. It leaves out the ownership tag ``xaccess:managed``: the stack owns the role, so
+:func:`~xaccess.aws.provisioning.apply` and ``revoke()`` leave it alone unless told to adopt or
+force it. The external ID is the template
 parameter ``ExternalId``, with no default and with the length and characters STS allows, so one
 hosted template serves every customer; the role ARN is the output ``RoleArn``.
 
@@ -111,13 +113,17 @@ def to_cloudformation(
         properties["ManagedPolicyArns"] = list(spec.managed_policy_arns)
     if spec.permissions_boundary is not None:
         properties["PermissionsBoundary"] = spec.permissions_boundary
-    properties["Tags"] = [{"Key": tag.key, "Value": tag.value} for tag in spec.role_tags]
+    if spec.tags:  # the grant's own tags; the stack, not xaccess, owns the role
+        properties["Tags"] = [
+            {"Key": tag.key, "Value": tag.value}
+            for tag in sorted(spec.tags, key=lambda tag: tag.key)
+        ]
     resources: dict[str, Any] = {
         ROLE_RESOURCE: {"Type": "AWS::IAM::Role", "Properties": properties}
     }
     for index, (name, document) in enumerate(spec.managed_policies):
-        # The customer-managed policies a large grant overflows into, attached to the role.
-        # AWS::IAM::ManagedPolicy takes no tags, so the stack (not xaccess) owns them.
+        # The customer-managed policies a large grant overflows into, attached to the role;
+        # like the role, they belong to the stack.
         resources[f"{MANAGED_POLICY_RESOURCE}{index}"] = {
             "Type": "AWS::IAM::ManagedPolicy",
             "Properties": {

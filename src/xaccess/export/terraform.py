@@ -22,7 +22,6 @@ from xaccess._validate import check_str, echo
 from xaccess.errors import ValidationError
 from xaccess.export._role import EXTERNAL_ID_PATTERN, open_role
 from xaccess.limits import MIN_EXTERNAL_ID
-from xaccess.rolespec import MANAGED_TAG_KEY, MANAGED_TAG_VALUE, ROLE_TAG_KEY
 
 if TYPE_CHECKING:
     from xaccess.grant import ThirdPartyGrant
@@ -141,7 +140,11 @@ def to_terraform(
         attributes["description"] = literal(spec.description)
     if spec.permissions_boundary is not None:
         attributes["permissions_boundary"] = spec.permissions_boundary
-    attributes["tags"] = {literal(tag.key): literal(tag.value) for tag in spec.role_tags}
+    if spec.tags:  # the grant's own tags; Terraform, not xaccess, owns the role
+        attributes["tags"] = {
+            literal(tag.key): literal(tag.value)
+            for tag in sorted(spec.tags, key=lambda tag: tag.key)
+        }
     resources: dict[str, Any] = {"aws_iam_role": {ROLE_RESOURCE: attributes}}
     if spec.inline_policies:
         resources["aws_iam_role_policy"] = {
@@ -157,15 +160,13 @@ def to_terraform(
         for index, arn in enumerate(spec.managed_policy_arns)
     }
     if spec.managed_policies:
-        # The customer-managed policies a large grant overflows into, tagged as provisioning
-        # tags them, and attached to the role.
-        tags = {MANAGED_TAG_KEY: MANAGED_TAG_VALUE, ROLE_TAG_KEY: spec.role_name}
+        # The customer-managed policies a large grant overflows into, attached to the role.
+        # Like the role, they belong to Terraform, so they carry no xaccess ownership tags.
         resources["aws_iam_policy"] = {
             f"owned_{index}": {
                 "name": name,
                 "path": literal(spec.path),
                 "policy": _policy_text(document.to_dict()),
-                "tags": {literal(key): literal(value) for key, value in tags.items()},
             }
             for index, (name, document) in enumerate(spec.managed_policies)
         }

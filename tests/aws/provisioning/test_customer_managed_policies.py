@@ -283,3 +283,35 @@ def test_revoke_with_managed_policies_finishes_on_retry_whichever_call_fails(
         recorder.reset()
         assert [] == [p for p in owned_policy_names(iam) if p.startswith("Big")], where
         assert "Big" not in {r["RoleName"] for r in iam.list_roles()["Roles"]}, where
+
+
+def test_apply_refuses_before_any_write_when_a_foreign_policy_has_a_needed_name(
+    iam: IAMClient,
+) -> None:
+    """A managed policy name taken by a policy xaccess did not make stops apply() before writing.
+
+    This is a role deployed from a CloudFormation template of a large grant (whose policies
+    carry no xaccess tags) and then applied to: apply() must neither detach the stack's
+    policies nor fail half way on CreatePolicy.
+    """
+    create(iam, large_spec("Big", range(1), deny=False), retry=NO_WAIT)
+    taken = iam.create_policy(
+        PolicyName="Big-managed-0",
+        Path="/vendor/",
+        PolicyDocument=PolicyDocument.from_dict(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:Get1", "Resource": "*"}],
+            }
+        ).to_json(),
+    )["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="Big", PolicyArn=taken)
+    recorder = CallRecorder().install(iam)
+    recorder.reset()
+
+    with pytest.raises(ProvisioningError, match="Big-managed-0") as caught:
+        apply(iam, large_spec("Big", OLD), retry=NO_WAIT)
+
+    assert ("EntityAlreadyExists", []) == (caught.value.code, recorder.writes)
+    attached = iam.list_attached_role_policies(RoleName="Big")["AttachedPolicies"]
+    assert [taken] == [policy["PolicyArn"] for policy in attached]

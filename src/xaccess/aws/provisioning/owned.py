@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from xaccess.aws.provisioning.reads import NO_SUCH_ENTITY, parse_policy
-from xaccess.errors import AWSError
+from xaccess.errors import AWSError, ProvisioningError
 from xaccess.plan import OwnedPolicy, OwnedPolicyChange
 from xaccess.rolespec import (
     MANAGED_POLICY_INFIX,
@@ -112,12 +112,22 @@ def owned_policies(
     Lists the account's own policies under the path (``ListPolicies`` with ``Scope=Local``),
     keeps those named for the role, and reads the tags, versions and default document of each.
     """
+    return _policies_named_for(session, role_name, attached, path)[0]
+
+
+def _policies_named_for(
+    session: IAMReader, role_name: str, attached: Collection[str], path: str
+) -> tuple[tuple[OwnedPolicy, ...], frozenset[str]]:
+    """The policies xaccess made for the role, and the names of those named so but not its own."""
     pattern = re.compile(re.escape(role_name + MANAGED_POLICY_INFIX) + r"[0-9]{1,2}")
     listed = session.list_all("list_policies", "Policies", Scope="Local", PathPrefix=path)
     found: list[OwnedPolicy] = []
+    foreign: set[str] = set()
     for policy in listed:
         if not isinstance(policy, dict) or pattern.fullmatch(str(policy.get("PolicyName"))) is None:
             continue
+        if policy.get("Path", path) != path:
+            continue  # PathPrefix also lists deeper paths, where no name can clash
         arn = str(policy["Arn"])
         try:
             owned = _is_owned(session, arn, role_name)
@@ -129,7 +139,9 @@ def owned_policies(
             read = _read(session, policy, arn in attached)
             if read is not None:
                 found.append(read)
-    return tuple(sorted(found, key=lambda p: p.name))
+        else:
+            foreign.add(str(policy.get("PolicyName")))
+    return tuple(sorted(found, key=lambda p: p.name)), frozenset(foreign)
 
 
 def owned_policy_calls(
@@ -205,5 +217,21 @@ def observe_owned(session: IAMReader, spec: RoleSpec, observed: RoleState) -> Ro
         arn.rsplit("/", 1)[-1].startswith(prefix) for arn in observed.managed_arns
     ):
         return observed
-    owned = owned_policies(session, spec.role_name, set(observed.managed_arns), spec.path)
+    owned, foreign = _policies_named_for(
+        session, spec.role_name, set(observed.managed_arns), spec.path
+    )
+    taken = sorted(name for name, _document in spec.managed_policies if name in foreign)
+    if taken:
+        # Creating them would fail only after the steps before it (detaching the old policies
+        # among them) had run; xaccess never takes over a policy it did not make.
+        raise ProvisioningError(
+            f"Role {spec.role_name} needs the customer-managed policies {', '.join(taken)} under "
+            f"path {spec.path}, but policies of those names already exist without xaccess's "
+            f"{MANAGED_TAG_KEY} and {ROLE_TAG_KEY} tags (made by a CloudFormation stack, "
+            "Terraform or by hand?), so xaccess will not take them over; delete or rename them, "
+            "or manage the role with the tool that made them. Nothing was changed.",
+            code="EntityAlreadyExists",
+            operation="ListPolicies",
+            step="check the customer-managed policies",
+        )
     return attrs.evolve(observed, owned=owned)
