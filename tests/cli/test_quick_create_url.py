@@ -105,3 +105,23 @@ def test_missing_arguments_are_one_line_and_exit_two(
     status = main([str(grant_file) if arg == "GRANT" else arg for arg in argv])
 
     assert_usage_error(status, capsys.readouterr().err, "the following arguments are required")
+
+
+def test_a_renamed_parameter_is_filled_in(
+    grant_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--external-id-parameter names the template parameter the link fills in."""
+    status = main(
+        [
+            "quick-create-url",
+            str(grant_file),
+            *_OPTIONS,
+            "--external-id",
+            "cust-42",
+            "--external-id-parameter",
+            "CustomerId",
+        ]
+    )
+
+    assert 0 == status
+    assert ["cust-42"] == _fragment_query(capsys.readouterr().out.strip())["param_CustomerId"]

@@ -218,3 +218,28 @@ def test_something_else_than_a_grant_is_refused() -> None:
             stack_name="s",
             external_id="xx",
         )
+
+
+def test_a_renamed_parameter_is_the_one_filled_in() -> None:
+    """A template made with another external_id_parameter gets that parameter filled in."""
+    url = quick_create_url(
+        _grant(),
+        "https://acme.s3.amazonaws.com/role.json",
+        region="us-east-2",
+        stack_name="acme-access",
+        external_id="customer-1234",
+        external_id_parameter="CustomerExternalId",
+    )
+
+    fragment = _parse(url)[3]
+    assert ["customer-1234"] == fragment["param_CustomerExternalId"]
+    assert "param_ExternalId" not in fragment
+    with pytest.raises(ValidationError, match="logical ID"):
+        quick_create_url(
+            _grant(),
+            "https://acme.s3.amazonaws.com/role.json",
+            region="us-east-2",
+            stack_name="acme-access",
+            external_id="customer-1234",
+            external_id_parameter="Customer-Id",
+        )

@@ -47,6 +47,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="ID",
         help="this customer's external ID (default: the grant file's current external ID)",
     )
+    parser.add_argument(
+        "--external-id-parameter",
+        default="ExternalId",
+        metavar="NAME",
+        help="the template's external ID parameter, as given to 'xaccess export "
+        "cloudformation' (default ExternalId)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -66,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         region="--region",
         stack_name="--stack-name",
         external_id="--external-id",
+        external_id_parameter="--external-id-parameter",
     ):
         url = quick_create_url(
             grant,
@@ -73,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
             region=args.region,
             stack_name=args.stack_name,
             external_id=external_id,
+            external_id_parameter=args.external_id_parameter,
         )
     print(url)
     return 0

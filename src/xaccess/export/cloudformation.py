@@ -25,7 +25,13 @@ from xaccess.limits import MAX_LOGICAL_ID, MIN_EXTERNAL_ID
 if TYPE_CHECKING:
     from xaccess.grant import ThirdPartyGrant
 
-__all__ = ["MANAGED_POLICY_RESOURCE", "ROLE_ARN_OUTPUT", "ROLE_RESOURCE", "to_cloudformation"]
+__all__ = [
+    "MANAGED_POLICY_RESOURCE",
+    "ROLE_ARN_OUTPUT",
+    "ROLE_RESOURCE",
+    "check_parameter_name",
+    "to_cloudformation",
+]
 
 ROLE_RESOURCE: Final = "Role"
 """The logical ID of the role in the template.
@@ -45,7 +51,8 @@ _LOGICAL_ID: Final = re.compile(r"[A-Za-z0-9]+", re.ASCII)
 _TEMPLATE_VERSION: Final = "2010-09-09"
 
 
-def _check_parameter_name(name: object) -> str:
+def check_parameter_name(name: object) -> str:
+    """Return ``name`` if it can be the template parameter holding the external ID."""
     name = check_str(name, "external_id_parameter")
     if not 1 <= len(name) <= MAX_LOGICAL_ID or not _LOGICAL_ID.fullmatch(name):
         raise ValidationError(
@@ -93,7 +100,7 @@ def to_cloudformation(
 
     .. versionadded:: 0.1.0
     """
-    parameter = _check_parameter_name(external_id_parameter)
+    parameter = check_parameter_name(external_id_parameter)
     role = open_role(grant)
     spec = role.spec
     properties: dict[str, Any] = {

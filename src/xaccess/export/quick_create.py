@@ -22,6 +22,7 @@ from urllib.parse import quote, urlsplit
 from xaccess._validate import check_str, echo
 from xaccess.errors import ValidationError
 from xaccess.export._role import check_grant
+from xaccess.export.cloudformation import check_parameter_name
 from xaccess.identifiers import validate_external_id
 from xaccess.limits import MAX_STACK_NAME, MAX_TEMPLATE_URL, MIN_STACK_NAME
 
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 
 __all__ = ["console_host", "partition_of_region", "quick_create_url"]
 
-_PARAMETER: Final = "ExternalId"
 _STACK_NAME: Final = re.compile(r"[a-zA-Z][-a-zA-Z0-9]*", re.ASCII)
 _REGION: Final = re.compile(r"[a-z]{2,5}(?:-[a-z]+)+-[0-9]{1,2}", re.ASCII)
 _URL_TEXT: Final = re.compile(r"[\x21-\x7E]+", re.ASCII)
@@ -128,6 +128,7 @@ def quick_create_url(
     region: str,
     stack_name: str,
     external_id: str,
+    external_id_parameter: str = "ExternalId",
 ) -> str:
     """The console link that creates a stack of the hosted template with ``external_id``.
 
@@ -138,8 +139,9 @@ def quick_create_url(
             console can read (an S3 object URL).
         region: The region whose console opens, which is where the stack is created.
         stack_name: The proposed stack name (1-128 characters, ``[a-zA-Z][-a-zA-Z0-9]*``).
-        external_id: This customer's external ID, filled into the ``ExternalId`` parameter
-            (the template's default parameter name).
+        external_id: This customer's external ID, filled into the template's parameter.
+        external_id_parameter: That parameter's name: the ``external_id_parameter`` the
+            template was made with (``ExternalId`` by default).
 
     Returns:
         The link.
@@ -161,12 +163,13 @@ def quick_create_url(
         )
     name = _check_stack_name(stack_name)
     external = validate_external_id(external_id, field="external_id")
+    parameter = check_parameter_name(external_id_parameter)
     query = "&".join(
         f"{key}={quote(value, safe='')}"
         for key, value in (
             ("templateURL", url),
             ("stackName", name),
-            (f"param_{_PARAMETER}", external),
+            (f"param_{parameter}", external),
         )
     )
     return f"https://{host}/cloudformation/home?region={region}#/stacks/quickcreate?{query}"

@@ -586,7 +586,13 @@ class ThirdPartyGrant:
         return to_cloudformation(self, external_id_parameter=external_id_parameter)
 
     def quick_create_url(
-        self, template_url: str, *, region: str, stack_name: str, external_id: str
+        self,
+        template_url: str,
+        *,
+        region: str,
+        stack_name: str,
+        external_id: str,
+        external_id_parameter: str = "ExternalId",
     ) -> str:
         """The console link that creates a stack of the hosted template for one customer.
 
@@ -597,7 +603,12 @@ class ThirdPartyGrant:
         from xaccess.export.quick_create import quick_create_url  # noqa: PLC0415
 
         return quick_create_url(
-            self, template_url, region=region, stack_name=stack_name, external_id=external_id
+            self,
+            template_url,
+            region=region,
+            stack_name=stack_name,
+            external_id=external_id,
+            external_id_parameter=external_id_parameter,
         )
 
     def to_terraform(self, *, external_id_variable: str = "external_id") -> dict[str, Any]:
