@@ -188,6 +188,32 @@ def test_building_grants_loads_no_evaluator_logging_or_secrets() -> None:
     assert "xaccess.grant.builder" in loaded
     for lazy in _UNTIL_USED:
         assert lazy not in loaded
+    # The grant's methods that a document-rendering program never calls load on first use.
+    for method_home in (
+        "xaccess.grant.offline",
+        "xaccess.grant.provision",
+        "xaccess.grant.serialize",
+        "xaccess.grant.handoff",
+        "xaccess.grant.packing",
+        "xaccess.grant.describe",
+        "xaccess.identifiers.arns",
+        "xaccess.rolespec",
+    ):
+        assert method_home not in loaded
+
+
+def test_grant_methods_written_in_sibling_modules_work_on_first_use() -> None:
+    """Methods bound on first use behave as the functions they stand for, on class and instance."""
+    loaded = _loaded_by(
+        "from xaccess import ThirdPartyGrant as G; "
+        "g = G(role_name='R', trusted_account='111122223333', external_id='x' * 32); "
+        "assert G.from_json(g.to_json()) == g; assert g.permission_policies() == (); "
+        "assert g.handoff('444455556666').role_arn == g.role_arn('444455556666'); "
+        "assert G.to_dict is G.to_dict"
+    )
+
+    for module in ("xaccess.grant.serialize", "xaccess.grant.packing", "xaccess.grant.handoff"):
+        assert module in loaded
 
 
 def test_evaluation_names_and_secrets_load_when_first_used() -> None:

@@ -6,8 +6,27 @@ trust policy), ``permissions`` (statements and inline policies), ``offline`` (``
 ``permits``), ``serialize`` (``to_dict``/``from_dict``/JSON) and ``handoff`` (:class:`Handoff`).
 """
 
+from typing import TYPE_CHECKING
+
 from xaccess.grant.builder import ConditionsInput, Pin, ThirdPartyGrant
-from xaccess.grant.handoff import Handoff
-from xaccess.grant.permissions import NamedPolicy
+
+if TYPE_CHECKING:
+    from xaccess.grant.handoff import Handoff
+    from xaccess.grant.packing import NamedPolicy
 
 __all__ = ["ConditionsInput", "Handoff", "NamedPolicy", "Pin", "ThirdPartyGrant"]
+
+
+_HOMES = {"Handoff": "xaccess.grant.handoff", "NamedPolicy": "xaccess.grant.packing"}
+
+
+def __getattr__(name: str) -> object:
+    # Served on first use, with the methods that make them (handoff(), permission_policies()).
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib  # noqa: PLC0415
+
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

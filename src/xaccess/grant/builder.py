@@ -14,7 +14,8 @@ so the new grant is assembled from the old one's fields without running the cons
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import importlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
@@ -23,20 +24,10 @@ from xaccess import limits
 from xaccess._validate import check_bool
 from xaccess.errors import ValidationError
 from xaccess.grant import fields as _f
-from xaccess.grant import offline, permissions, provision, trust
-from xaccess.grant.describe import describe_grant
-from xaccess.grant.handoff import count_repr
-from xaccess.grant.handoff import handoff as _handoff
-from xaccess.grant.packing import grant_quotas as _grant_quotas
-from xaccess.grant.packing import permission_policies as _permission_policies
-from xaccess.grant.packing import with_quotas as _with_quotas
-from xaccess.grant.serialize import from_dict as _from_dict
-from xaccess.grant.serialize import from_json as _from_json
-from xaccess.grant.serialize import to_dict as _to_dict
-from xaccess.grant.serialize import to_json as _to_json
+from xaccess.grant import permissions, trust
+from xaccess.grant.fields import count_repr
 from xaccess.grant.trust import trust_policy as _trust_policy
 from xaccess.identifiers import (
-    RoleArn,
     Tag,
     validate_account_id,
     validate_partition,
@@ -45,7 +36,34 @@ from xaccess.policy import ConditionValue, Statement
 
 if TYPE_CHECKING:
     from xaccess.audit import AuditReport
+    from xaccess.grant import describe, handoff, offline, packing, provision, serialize
     from xaccess.grant.trust import Trustee
+    from xaccess.quotas import AccountQuotas
+
+
+class _OnFirstUse:
+    """A method written in a sibling module, which is imported the first time it is used.
+
+    The builder's documents, offline checks, provisioning, serialisation and handoff live in
+    their own modules; binding them this way keeps ``from xaccess import ThirdPartyGrant``
+    from loading the modules a program never calls. The first lookup replaces the descriptor
+    with the function itself, so later calls cost nothing extra.
+    """
+
+    def __init__(self, module: str, name: str, *, on_class: bool = False) -> None:
+        self._module = f"xaccess.grant.{module}"
+        self._name = name
+        self._on_class = on_class
+        self._attribute = name
+
+    def __set_name__(self, owner: type, attribute: str) -> None:
+        self._attribute = attribute
+
+    def __get__(self, instance: object, owner: type) -> Callable[..., Any]:
+        function = getattr(importlib.import_module(self._module), self._name)
+        setattr(owner, self._attribute, classmethod(function) if self._on_class else function)
+        return getattr(owner if instance is None else instance, self._attribute)  # type: ignore[no-any-return]
+
 
 __all__ = ["ConditionsInput", "Pin", "ThirdPartyGrant"]
 
@@ -483,9 +501,27 @@ class ThirdPartyGrant:
 
     # Written, with their documentation, in the modules that do the work.
     trust_policy = _trust_policy
-    permission_policies = _permission_policies
-    with_quotas = _with_quotas
-    quotas = property(_grant_quotas)
+    if TYPE_CHECKING:
+        permission_policies = packing.permission_policies
+        with_quotas = packing.with_quotas
+    else:
+        permission_policies = _OnFirstUse("packing", "permission_policies")
+        with_quotas = _OnFirstUse("packing", "with_quotas")
+
+    @property
+    def quotas(self) -> AccountQuotas:
+        """The grant's quotas as one value (see :meth:`with_quotas`).
+
+        .. versionadded:: 0.1.0
+        """
+        from xaccess.quotas import AccountQuotas  # noqa: PLC0415 - loaded on use
+
+        return AccountQuotas(
+            trust_policy_size=self.trust_policy_quota,
+            inline_policies_size=self.inline_policies_quota,
+            managed_policy_size=self.managed_policy_quota,
+            managed_policies_per_role=self.max_managed_policies,
+        )
 
     # -- role and handoff --------------------------------------------------------------------
 
@@ -517,11 +553,16 @@ class ThirdPartyGrant:
                 f"{account} is an account the grant trusts; the role belongs in the "
                 "customer's own account",
             )
+        from xaccess.identifiers.arns import RoleArn  # noqa: PLC0415 - loaded on use
+
         return str(
             RoleArn(partition=self._partition, account=account, path=self.path, name=self.role_name)
         )
 
-    handoff = _handoff
+    if TYPE_CHECKING:
+        handoff = handoff.handoff
+    else:
+        handoff = _OnFirstUse("handoff", "handoff")
 
     @property
     def trusted_principal_arns(self) -> tuple[str, ...]:
@@ -554,22 +595,38 @@ class ThirdPartyGrant:
 
     # -- provisioning (the AWS layer is imported only here) -------------------------------
 
-    role_spec = provision.role_spec
-    create = provision.create
-    plan = provision.plan
-    apply = provision.apply
+    if TYPE_CHECKING:
+        role_spec = provision.role_spec
+        create = provision.create
+        plan = provision.plan
+        apply = provision.apply
+    else:
+        role_spec = _OnFirstUse("provision", "role_spec")
+        create = _OnFirstUse("provision", "create")
+        plan = _OnFirstUse("provision", "plan")
+        apply = _OnFirstUse("provision", "apply")
 
     # -- offline evaluation ------------------------------------------------------------------
 
-    can_assume = offline.can_assume
-    permits = offline.permits
+    if TYPE_CHECKING:
+        can_assume = offline.can_assume
+        permits = offline.permits
+    else:
+        can_assume = _OnFirstUse("offline", "can_assume")
+        permits = _OnFirstUse("offline", "permits")
 
     # -- serialisation -----------------------------------------------------------------------
 
-    to_dict = _to_dict
-    to_json = _to_json
-    from_dict = classmethod(_from_dict)
-    from_json = classmethod(_from_json)
+    if TYPE_CHECKING:
+        to_dict = serialize.to_dict
+        to_json = serialize.to_json
+        from_dict = classmethod(serialize.from_dict)
+        from_json = classmethod(serialize.from_json)
+    else:
+        to_dict = _OnFirstUse("serialize", "to_dict")
+        to_json = _OnFirstUse("serialize", "to_json")
+        from_dict = _OnFirstUse("serialize", "from_dict", on_class=True)
+        from_json = _OnFirstUse("serialize", "from_json", on_class=True)
 
     # -- onboarding exports (xaccess.export, loaded on first use) ----------------------------
 
@@ -652,7 +709,10 @@ class ThirdPartyGrant:
             parts.append(f"managed_policy_arns={list(self.managed_policy_arns)!r}")
         return f"ThirdPartyGrant({', '.join(parts)})"
 
-    describe = describe_grant
+    if TYPE_CHECKING:
+        describe = describe.describe_grant
+    else:
+        describe = _OnFirstUse("describe", "describe_grant")
 
 
 _SLOTS: tuple[tuple[str, Any], ...] = tuple(

@@ -414,3 +414,8 @@ def check_external_ids(values: tuple[str, ...], first: int, count: int) -> None:
 
 def no_trustees() -> tuple[Trustee, ...]:
     return ()
+
+
+def count_repr(values: tuple[str, ...]) -> str:
+    """External IDs as a count, never their values."""
+    return f"<{len(values)} external ID{'' if len(values) == 1 else 's'}>"

@@ -7,15 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from xaccess.grant.fields import count_repr
+
 if TYPE_CHECKING:
     from xaccess.grant.builder import ThirdPartyGrant
 
-__all__ = ["Handoff", "count_repr", "handoff"]
-
-
-def count_repr(values: tuple[str, ...]) -> str:
-    """External IDs as a count, never their values."""
-    return f"<{len(values)} external ID{'' if len(values) == 1 else 's'}>"
+__all__ = ["Handoff", "handoff"]
 
 
 @attrs.frozen(kw_only=True)

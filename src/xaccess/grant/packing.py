@@ -15,12 +15,13 @@ update can lose a deny while an allow it was limiting is still in place.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
+from xaccess._validate import type_name
 from xaccess.errors import PolicySizeError, ValidationError
-from xaccess.grant.permissions import NamedPolicy
+from xaccess.identifiers import validate_policy_name
 from xaccess.policy import PolicyDocument, Statement
 from xaccess.policy.merge import (
     DOCUMENT_OVERHEAD,
@@ -35,10 +36,54 @@ from xaccess.quotas import AccountQuotas
 if TYPE_CHECKING:
     from xaccess.grant.builder import ThirdPartyGrant
 
-__all__ = ["grant_quotas", "permission_policies", "with_quotas"]
+__all__ = ["NamedPolicy", "PolicyKind", "grant_quotas", "permission_policies", "with_quotas"]
 
 _CACHE_SIZE: Final = 256
 _FIELD: Final = "permission_policies"
+
+
+PolicyKind = Literal["inline", "managed"]
+"""Where a :class:`NamedPolicy` goes: embedded in the role, or a customer-managed policy.
+
+.. versionadded:: 0.1.0
+"""
+
+_KINDS: Final = ("inline", "managed")
+
+
+def _check_policy_name(_instance: object, _attribute: attrs.Attribute[str], value: str) -> None:
+    validate_policy_name(value, field="name")
+
+
+def _check_document(
+    _instance: object, _attribute: attrs.Attribute[PolicyDocument], value: PolicyDocument
+) -> None:
+    if not isinstance(value, PolicyDocument):
+        raise ValidationError("document", f"must be a PolicyDocument, got {type_name(value)}")
+
+
+def _check_kind(_instance: object, _attribute: attrs.Attribute[str], value: object) -> None:
+    if value not in _KINDS:
+        raise ValidationError("kind", f"must be 'inline' or 'managed', got {value!r:.40}")
+
+
+@attrs.frozen
+class NamedPolicy:
+    """A permission policy of a role: its name, its document and its kind.
+
+    Args:
+        name: The policy name (1-128 characters of ``[A-Za-z0-9_+=,.@-]``).
+        document: The policy document.
+        kind: ``"inline"`` (embedded in the role) or ``"managed"`` (a customer-managed
+            policy that provisioning creates under the role's path and attaches; its name
+            comes from :func:`xaccess.rolespec.managed_policy_name`).
+
+    .. versionadded:: 0.1.0
+    """
+
+    name: str = attrs.field(validator=_check_policy_name)
+    document: PolicyDocument = attrs.field(validator=_check_document)
+    kind: PolicyKind = attrs.field(default="inline", validator=_check_kind)
 
 
 def grant_quotas(grant: ThirdPartyGrant) -> AccountQuotas:

@@ -12,22 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Final, Literal
 
-import attrs
-
 from xaccess import limits
 from xaccess._validate import type_name
 from xaccess.errors import ValidationError
 from xaccess.grant.fields import check_text
-from xaccess.identifiers import validate_managed_policy_arn, validate_policy_name
-from xaccess.policy import PolicyDocument, Statement
+from xaccess.policy import Statement
 
-PolicyKind = Literal["inline", "managed"]
-"""Where a :class:`NamedPolicy` goes: embedded in the role, or a customer-managed policy.
-
-.. versionadded:: 0.1.0
-"""
-
-_KINDS: Final = ("inline", "managed")
 _CACHE_SIZE: Final = 256
 _STATEMENT_FIELDS: Final = {
     "Action": "actions",
@@ -35,41 +25,6 @@ _STATEMENT_FIELDS: Final = {
     "Condition": "conditions",
     "Sid": "sid",
 }
-
-
-def _check_policy_name(_instance: object, _attribute: attrs.Attribute[str], value: str) -> None:
-    validate_policy_name(value, field="name")
-
-
-def _check_document(
-    _instance: object, _attribute: attrs.Attribute[PolicyDocument], value: PolicyDocument
-) -> None:
-    if not isinstance(value, PolicyDocument):
-        raise ValidationError("document", f"must be a PolicyDocument, got {type_name(value)}")
-
-
-def _check_kind(_instance: object, _attribute: attrs.Attribute[str], value: object) -> None:
-    if value not in _KINDS:
-        raise ValidationError("kind", f"must be 'inline' or 'managed', got {value!r:.40}")
-
-
-@attrs.frozen
-class NamedPolicy:
-    """A permission policy of a role: its name, its document and its kind.
-
-    Args:
-        name: The policy name (1-128 characters of ``[A-Za-z0-9_+=,.@-]``).
-        document: The policy document.
-        kind: ``"inline"`` (embedded in the role) or ``"managed"`` (a customer-managed
-            policy that provisioning creates under the role's path and attaches; its name
-            comes from :func:`xaccess.rolespec.managed_policy_name`).
-
-    .. versionadded:: 0.1.0
-    """
-
-    name: str = attrs.field(validator=_check_policy_name)
-    document: PolicyDocument = attrs.field(validator=_check_document)
-    kind: PolicyKind = attrs.field(default="inline", validator=_check_kind)
 
 
 # --- statements from builder arguments --------------------------------------------------------
@@ -179,6 +134,8 @@ def statement_from_arguments(
 
 def check_policy_arn(arn: object, field: str, partition: str) -> None:
     """Refuse a managed policy ARN that is malformed or in another partition."""
+    from xaccess.identifiers.arns import validate_managed_policy_arn  # noqa: PLC0415 - on use
+
     check_text(validate_managed_policy_arn, arn, field, limits.MAX_ROLE_ARN)
     arn_partition = str(arn).split(":", 2)[1]
     if arn_partition != partition:

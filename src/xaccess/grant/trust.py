@@ -15,21 +15,12 @@ How a vendor principal is trusted:
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Final, Literal
-
-import attrs
+from typing import TYPE_CHECKING, Final, Literal, NamedTuple
 
 from xaccess import limits
 from xaccess._validate import type_name
 from xaccess.errors import ValidationError
-from xaccess.identifiers import (
-    Arn,
-    AssumedRoleArn,
-    RoleArn,
-    principal_kind,
-    validate_account_id,
-    validate_partition,
-)
+from xaccess.identifiers import validate_account_id, validate_partition
 from xaccess.policy import Condition, PolicyDocument, Principal, Statement
 
 if TYPE_CHECKING:
@@ -44,9 +35,12 @@ SET_SOURCE_IDENTITY: Final = "sts:SetSourceIdentity"
 TrusteeKind = Literal["root", "role", "user"]
 
 
-@attrs.frozen
-class Trustee:
-    """One trusted principal, normalised."""
+class Trustee(NamedTuple):
+    """One trusted principal, normalised.
+
+    A named tuple rather than an attrs class: it is cheaper to define, and this module is loaded
+    by every program that builds a grant.
+    """
 
     kind: TrusteeKind
     account: str
@@ -85,6 +79,9 @@ def _read_trustee(
     """Parse one trusted principal (cached: the same vendor is trusted by many grants)."""
     if account_only or not value.startswith("arn:"):
         return "root", validate_account_id(value, field=""), None, None
+    # The ARN classes load with the first trusted ARN, not with the grant module.
+    from xaccess.identifiers.arns import Arn, principal_kind  # noqa: PLC0415
+
     kind = principal_kind(value, field="")
     if kind == "assumed-role" or kind == "federated-user":  # noqa: PLR1714 - narrows the type
         raise ValidationError(
@@ -281,6 +278,8 @@ def pinned_role_of_session(trustees: tuple[Trustee, ...], principal_arn: str) ->
     """
     if ":assumed-role/" not in principal_arn:
         return None
+    from xaccess.identifiers.arns import AssumedRoleArn, RoleArn  # noqa: PLC0415 - see above
+
     try:
         session = AssumedRoleArn.parse(principal_arn, field="principal_arn")
     except ValidationError:
