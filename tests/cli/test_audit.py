@@ -17,7 +17,9 @@ from tests.audit.vendor_policies import (
     DATADOG_TEMPLATE,
     trust,
 )
+from tests.cli.support import assert_usage_error, run_xaccess
 from xaccess.cli import main
+from xaccess.limits import MAX_AUDIT_FILE
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -260,3 +262,55 @@ def test_an_account_without_credentials_exits_two(moto_endpoint: str) -> None:
 
     assert 2 == completed.returncode
     assert "xaccess: error: ListRoles failed: Unable to locate credentials\n" == completed.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 50_000 + "]" * 50_000 + "\n",
+        "".join("  " * i + "a:\n" for i in range(3000)),
+        "Resources:\n" + "".join("  " * i + "- x:\n" for i in range(1, 200)),
+    ],
+    ids=["flow", "block-mapping", "block-sequence"],
+)
+def test_deeply_nested_yaml_is_one_line_and_exit_two(tmp_path: Path, text: str) -> None:
+    """YAML nested past MAX_JSON_DEPTH is refused before PyYAML recurses: one line, exit 2."""
+    path = tmp_path / "deep.yaml"
+    path.write_text(text)
+
+    completed = run_xaccess("audit", str(path))
+
+    assert_usage_error(
+        completed.returncode, completed.stderr, f"{path}: is nested deeper than 64 levels"
+    )
+
+
+def test_a_file_larger_than_the_cap_is_refused_before_it_is_read_whole() -> None:
+    """`xaccess audit /dev/zero` stops at MAX_AUDIT_FILE bytes: one line, exit 2."""
+    completed = run_xaccess("audit", "/dev/zero")
+
+    assert_usage_error(
+        completed.returncode, completed.stderr, f"/dev/zero: is larger than {MAX_AUDIT_FILE} bytes"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (json.dumps(OPEN), "<stdin>:1: "),
+        (
+            "Resources:\n  Deputy:\n    Type: AWS::IAM::Role\n    Properties:\n"
+            "      AssumeRolePolicyDocument:\n"
+            + "".join(f"        {line}\n" for line in json.dumps(OPEN).splitlines()),
+            "<stdin>:",
+        ),
+    ],
+    ids=["json", "yaml"],
+)
+def test_a_dash_reads_standard_input(text: str, expected: str) -> None:
+    """`xaccess audit -` audits standard input, JSON or YAML, named <stdin> in the report."""
+    completed = run_xaccess("audit", "-", stdin=text)
+
+    assert 1 == completed.returncode, completed.stderr
+    assert expected in completed.stdout
+    assert "XA101" in completed.stdout

@@ -38,7 +38,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
             "role of the account the AWS credentials reach (AWS_ENDPOINT_URL is honoured)."
         ),
     )
-    parser.add_argument("files", nargs="*", metavar="FILE", help="files to audit")
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE", help="files to audit; '-' reads standard input"
+    )
     parser.add_argument(
         "--account", action="store_true", help="audit every role of the current AWS account"
     )
