@@ -93,12 +93,12 @@ def _audit_files(files: Sequence[str], role_arn: str | None) -> _Results:
 
 
 def _audit_account() -> _Results:
-    import boto3  # noqa: PLC0415 - only --account needs AWS
-
     from xaccess.audit.account import read_account  # noqa: PLC0415
+    from xaccess.cli._role_client import configured_client  # noqa: PLC0415 - loads boto3
 
     progress = _progress if sys.stderr.isatty() else None
-    roles = read_account(boto3.client("iam"), progress=progress)
+    _, iam = configured_client("iam")
+    roles = read_account(iam, progress=progress)
     if progress is not None:
         print(file=sys.stderr)
     return [(role, role.audit()) for role in roles]
