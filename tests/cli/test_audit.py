@@ -314,3 +314,18 @@ def test_a_dash_reads_standard_input(text: str, expected: str) -> None:
     assert 1 == completed.returncode, completed.stderr
     assert expected in completed.stdout
     assert "XA101" in completed.stdout
+
+
+def test_role_arn_lets_the_permission_probes_find_self_escalation(tmp_path: Path) -> None:
+    """--role-arn reaches the permissions audit: PutRolePolicy on the role itself is XA202."""
+    role = "arn:aws:iam::444455556666:role/R"
+    path = write(
+        tmp_path / "permissions.json",
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": role}],
+        },
+    )
+
+    assert 0 == main(["audit", path])
+    assert 1 == main(["audit", path, "--role-arn", role])

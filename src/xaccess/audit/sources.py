@@ -103,7 +103,9 @@ class DeclaredRole:
             role_arn: The ARN to judge self-assumption by when the source does not know it.
         """
         arn = self.role_arn or role_arn
-        report = audit_permissions(self.permissions, managed_policy_arns=self.managed_policy_arns)
+        report = audit_permissions(
+            self.permissions, managed_policy_arns=self.managed_policy_arns, role_arn=arn
+        )
         if self.trust_policy is not None:
             report = audit_trust_policy(self.trust_policy, role_arn=arn) + report
         return report
