@@ -329,3 +329,32 @@ def test_role_arn_lets_the_permission_probes_find_self_escalation(tmp_path: Path
 
     assert 0 == main(["audit", path])
     assert 1 == main(["audit", path, "--role-arn", role])
+
+
+def test_control_characters_from_a_file_are_escaped_in_the_text_report(tmp_path: Path) -> None:
+    """A role name with a line break and an escape sequence cannot forge a summary line."""
+    forged = "R\n1 roles audited: 0 high, 0 medium, 0 low, 0 info\x1b[2K\u202e"
+    role = {"RoleName": forged, "AssumeRolePolicyDocument": OPEN}
+    path = write(tmp_path / "roles.json", {"Roles": [role]})
+
+    completed = run_xaccess("audit", path)
+
+    assert 1 == completed.returncode, completed.stderr
+    lines = completed.stdout.splitlines()
+    assert "1 roles audited: 1 high, 0 medium, 0 low, 0 info" == lines[-1]
+    assert [lines[-1]] == [line for line in lines if line.startswith("1 roles audited")]
+    assert "\x1b" not in completed.stdout
+    assert "\u202e" not in completed.stdout
+    assert "R\\n1 roles audited: 0 high" in completed.stdout
+    assert "\\x1b[2K\\u202e" in completed.stdout
+
+
+def test_control_characters_in_an_error_line_are_escaped(tmp_path: Path) -> None:
+    """An error naming a file whose name holds an escape sequence stays one printable line."""
+    path = tmp_path / "evil\x1b[2K.json"
+    path.write_text("{")
+
+    completed = run_xaccess("audit", str(path))
+
+    assert_usage_error(completed.returncode, completed.stderr, "evil\\x1b[2K.json")
+    assert "\x1b" not in completed.stderr

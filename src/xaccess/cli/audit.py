@@ -12,6 +12,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any, Final
 
+from xaccess.cli import printable
+
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
@@ -181,7 +183,12 @@ def to_json(results: _Results) -> dict[str, Any]:
 
 
 def to_text(results: _Results) -> list[str]:
-    """The report for people: one line per finding, its fix, and a summary line."""
+    """The report for people: one line per finding, its fix, and a summary line.
+
+    Characters that are not printable (line breaks, escape sequences) are escaped
+    (:func:`~xaccess.cli.printable`): names and messages from the audited sources cannot
+    forge lines or move a terminal's cursor.
+    """
     lines: list[str] = []
     for role, report in results:
         for finding in report.findings:
@@ -199,4 +206,4 @@ def to_text(results: _Results) -> list[str]:
     summary = _summary(results)
     counts = ", ".join(f"{summary[level]} {level}" for level in reversed(_LEVELS))
     lines.append(f"{summary['roles']} roles audited: {counts}")
-    return lines
+    return [printable(line) for line in lines]
