@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from botocore.stub import Stubber
 
 from tests.audit.vendor_policies import (
     DATADOG_ACCOUNT,
@@ -18,7 +19,7 @@ from tests.audit.vendor_policies import (
     trust,
 )
 from tests.cli.support import assert_usage_error, run_xaccess
-from xaccess.cli import main
+from xaccess.cli import _role_client, main
 from xaccess.limits import MAX_AUDIT_FILE
 
 if TYPE_CHECKING:
@@ -358,3 +359,76 @@ def test_control_characters_in_an_error_line_are_escaped(tmp_path: Path) -> None
 
     assert_usage_error(completed.returncode, completed.stderr, "evil\\x1b[2K.json")
     assert "\x1b" not in completed.stderr
+
+
+def _account_with_a_broken_role(
+    monkeypatch: pytest.MonkeyPatch, roles: list[dict[str, Any]]
+) -> Stubber:
+    """--account reads a stubbed IAM client listing `roles` (inline and attached: none)."""
+    iam = boto3.client("iam", region_name="us-east-1")
+    stub = Stubber(iam)
+    stub.add_response("list_roles", {"Roles": roles, "IsTruncated": False})
+    for _ in range(sum(1 for r in roles if r["RoleName"] != "Broken")):
+        stub.add_response("list_role_policies", {"PolicyNames": [], "IsTruncated": False})
+        stub.add_response(
+            "list_attached_role_policies", {"AttachedPolicies": [], "IsTruncated": False}
+        )
+    stub.activate()
+    monkeypatch.setattr(_role_client, "configured_client", lambda service: (None, iam))
+    return stub
+
+
+def _role(name: str, trust_policy: str) -> dict[str, Any]:
+    """A role as ListRoles returns it."""
+    return {
+        "Path": "/",
+        "RoleName": name,
+        "RoleId": "AROA" + name.upper().ljust(17, "X"),
+        "Arn": f"arn:aws:iam::123456789012:role/{name}",
+        "CreateDate": "2026-01-01T00:00:00Z",
+        "AssumeRolePolicyDocument": trust_policy,
+    }
+
+
+@pytest.mark.usefixtures("fake_env")
+@pytest.mark.parametrize("output", ["text", "json", "sarif"])
+def test_an_unreadable_role_of_an_account_is_reported_and_the_rest_audited(
+    output: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One role with an illegal stored policy is that role's error; the others are audited."""
+    broken = _role("Broken", '{"Statement": [}')
+    _account_with_a_broken_role(monkeypatch, [broken, _role("Open", json.dumps(OPEN))])
+
+    assert 1 == main(["audit", "--account", "--format", output])
+
+    out = capsys.readouterr().out
+    if output == "text":
+        lines = out.splitlines()
+        assert any(line.startswith("account:123456789012: Broken: error: ") for line in lines)
+        assert "XA101" in out
+        assert ["1 roles audited: 1 high, 0 medium, 0 low, 0 info"] == [
+            line for line in lines if "roles audited" in line
+        ]
+        assert "1 roles could not be read" == lines[-1]
+    elif output == "json":
+        report = json.loads(out)
+        ((entry),) = report["unreadable"]
+        assert ("Broken", "account:123456789012") == (entry["role"], entry["source"])
+        assert {"roles": 1, "unreadable": 1, "high": 1}.items() <= report["summary"].items()
+    else:
+        (invocation,) = json.loads(out)["runs"][0]["invocations"]
+        assert invocation["executionSuccessful"] is False
+        (note,) = invocation["toolExecutionNotifications"]
+        assert note["message"]["text"].startswith("Broken: ")
+
+
+@pytest.mark.usefixtures("fake_env")
+def test_an_account_where_no_role_can_be_read_exits_two(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When every role is unreadable the audit read nothing: one error line, exit 2."""
+    _account_with_a_broken_role(monkeypatch, [_role("Broken", '{"Statement": [}')])
+
+    status = main(["audit", "--account"])
+
+    assert_usage_error(status, capsys.readouterr().err, "Broken")
