@@ -286,6 +286,23 @@ def test_deeply_nested_yaml_is_one_line_and_exit_two(tmp_path: Path, text: str) 
     )
 
 
+def test_deeply_nested_json_is_one_line_and_exit_two(tmp_path: Path) -> None:
+    """JSON nested past MAX_JSON_DEPTH (yet within Python's recursion limit) is refused before
+    its line numbers are read with the recursive YAML composer: one line, exit 2."""
+    deep = "[" * 900 + "]" * 900
+    path = tmp_path / "deep.json"
+    path.write_text(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", '
+        f'"Resource": "*", "Condition": {{"StringEquals": {{"a": {deep}}}}}}}]}}'
+    )
+
+    completed = run_xaccess("audit", str(path))
+
+    assert_usage_error(
+        completed.returncode, completed.stderr, f"{path}: is nested deeper than 64 levels"
+    )
+
+
 def test_a_file_larger_than_the_cap_is_refused_before_it_is_read_whole() -> None:
     """`xaccess audit /dev/zero` stops at MAX_AUDIT_FILE bytes: one line, exit 2."""
     completed = run_xaccess("audit", "/dev/zero")

@@ -171,6 +171,7 @@ def read_text(text: str | bytes, *, source: str, yaml: bool = False) -> tuple[De
     data = load_json(text, field=source)
     if not isinstance(data, dict):
         raise ValidationError(source, "must hold a JSON object")
+    _check_json_depth(data, source)  # line numbers come from the YAML composer, which recurses
     try:
         if "Resources" in data or "AWSTemplateFormatVersion" in data:
             return cloudformation.read_template(text, source=source, yaml=False)
@@ -186,6 +187,22 @@ def read_text(text: str | bytes, *, source: str, yaml: bool = False) -> tuple[De
         source,
         "is not a policy, aws iam get-role output, CloudFormation template or Terraform plan",
     )
+
+
+def _check_json_depth(data: object, source: str) -> None:
+    """Refuse parsed JSON nested deeper than MAX_JSON_DEPTH (walked with a stack, not recursion)."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: list[object] = list(value.values())
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            raise ValidationError(source, f"is nested deeper than {MAX_JSON_DEPTH} levels")
+        stack.extend((child, depth + 1) for child in children)
 
 
 def _check_yaml_depth(text: str | bytes, source: str) -> None:
