@@ -55,7 +55,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--role-arn",
         metavar="ARN",
-        help="the ARN of the role a bare policy file belongs to (its own account is trusted)",
+        help=(
+            "the ARN of the role a bare policy file belongs to (its own account is trusted, "
+            "and escalation within it and on the role itself is looked for)"
+        ),
     )
     parser.add_argument(
         "--format", choices=("text", "json", "sarif"), default="text", help="output format"
