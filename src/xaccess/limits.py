@@ -148,3 +148,11 @@ MAX_MANAGED_POLICY_SIZE_QUOTA: Final = MANAGED_POLICY_SIZE_QUOTA
 """The customer-managed policy size quota cannot be raised: 6144 is also the most."""
 MAX_POLICY_VERSIONS_TO_KEEP: Final = MAX_POLICY_VERSIONS - 1
 """Versions of a managed policy kept before a new one is created (the sixth is refused)."""
+
+# --- files the audit reads ----------------------------------------------------------------------
+
+MAX_AUDIT_FILE: Final = 64 << 20
+"""The largest file ``xaccess audit`` reads, in bytes (64 MiB), refused before it is read whole.
+
+``aws iam get-account-authorization-details`` output and Terraform plans of large accounts run to
+tens of megabytes; a CloudFormation template is at most 1 MB."""

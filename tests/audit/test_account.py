@@ -119,3 +119,50 @@ def test_throttling_is_retried_and_refusals_become_aws_errors(iam: IAMClient) ->
     assert [0.1] == waits
     assert ("AccessDenied", "ListRoles") == (exc_info.value.code, exc_info.value.operation)
     assert isinstance(exc_info.value.__cause__, ClientError)
+
+
+def _listed(name: str, trust_policy: str) -> dict[str, Any]:
+    """A role as ListRoles returns it."""
+    return {
+        "Path": "/",
+        "RoleName": name,
+        "RoleId": "AROA" + name.upper().ljust(17, "X"),
+        "Arn": f"arn:aws:iam::123456789012:role/{name}",
+        "CreateDate": "2026-01-01T00:00:00Z",
+        "AssumeRolePolicyDocument": trust_policy,
+    }
+
+
+def _stub_account(stub: Stubber) -> None:
+    """An account of two roles: Broken's stored trust policy is not legal, Fine's is."""
+    roles = [_listed("Broken", '{"Statement": [}'), _listed("Fine", json.dumps(SAFE))]
+    stub.add_response("list_roles", {"Roles": roles, "IsTruncated": False})
+    stub.add_response("list_role_policies", {"PolicyNames": [], "IsTruncated": False})
+    stub.add_response("list_attached_role_policies", {"AttachedPolicies": [], "IsTruncated": False})
+
+
+def test_with_on_error_an_unreadable_role_is_handed_over_and_the_rest_read(
+    iam: IAMClient,
+) -> None:
+    """on_error gets the unreadable role's name and error; the other roles are still read."""
+    errors: list[tuple[str, Exception]] = []
+    with Stubber(iam) as stub:
+        _stub_account(stub)
+
+        roles = read_account(
+            iam, concurrency=1, on_error=lambda name, error: errors.append((name, error))
+        )
+
+    assert ["Fine"] == [role.name for role in roles]
+    ((name, error),) = errors
+    assert "Broken" == name
+    assert isinstance(error, ValidationError)
+    assert "Broken" in str(error)
+
+
+def test_without_on_error_an_unreadable_role_stops_the_read(iam: IAMClient) -> None:
+    """Without on_error the first unreadable role's error is raised, as before."""
+    with Stubber(iam) as stub:
+        _stub_account(stub)
+        with pytest.raises(ValidationError, match="Broken"):
+            read_account(iam, concurrency=1)

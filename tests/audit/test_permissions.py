@@ -158,3 +158,86 @@ def test_bad_documents_raise_validation_error() -> None:
     """A permission policy that is not legal IAM raises ValidationError."""
     with pytest.raises(ValidationError):
         audit_permissions([{"Statement": [{"Effect": "Maybe"}]}])
+
+
+_ESCALATING = [
+    "iam:PassRole",
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:CreatePolicyVersion",
+]
+_CUSTOMER_ROLE = "arn:aws:iam::444455556666:role/R"
+
+
+@pytest.mark.parametrize("role_arn", [None, _CUSTOMER_ROLE])
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:iam::444455556666:role/*",
+        "arn:aws:iam::444455556666:*",
+        "arn:aws:iam::4444*:role/*",
+    ],
+)
+def test_escalation_scoped_to_the_customers_own_account_is_found(
+    resource: str, role_arn: str | None
+) -> None:
+    """Escalation on every role of one named account is XA202, role ARN known or not."""
+    report = audit_permissions([policy(allow(_ESCALATING, resource))], role_arn=role_arn)
+
+    assert "XA202" in report.codes()
+    assert not report.ok
+    messages = " ".join(f.message for f in report.findings)
+    assert "iam:AttachRolePolicy is allowed on roles" in messages
+    assert "iam:PutRolePolicy is allowed on roles" in messages
+
+
+def test_escalation_on_the_role_itself_is_found_when_its_arn_is_known() -> None:
+    """PutRolePolicy/AttachRolePolicy on the audited role itself is self-escalation: XA202."""
+    document = policy(allow(_ESCALATING, _CUSTOMER_ROLE))
+
+    unknown = audit_permissions([document])
+    known = audit_permissions([document], role_arn=_CUSTOMER_ROLE)
+
+    assert () == unknown.codes()
+    assert ("XA202", "XA202") == known.codes()
+    assert [
+        "iam:AttachRolePolicy is allowed on the role itself",
+        "iam:PutRolePolicy is allowed on the role itself",
+    ] == [f.message.split(",")[0] for f in known.findings]
+    assert all(
+        f.witness is not None and _CUSTOMER_ROLE == f.witness.resource for f in known.findings
+    )
+
+
+def test_escalation_on_a_named_role_of_another_account_is_not_flagged() -> None:
+    """A grant scoped to one named role that is not the audited role stays clean."""
+    document = policy(allow(_ESCALATING, "arn:aws:iam::444455556666:role/Other"))
+
+    assert () == audit_permissions([document], role_arn=_CUSTOMER_ROLE).codes()
+
+
+@pytest.mark.parametrize("role_arn", [None, _CUSTOMER_ROLE])
+def test_assume_role_on_every_role_of_the_customers_account_is_xa203(role_arn: str | None) -> None:
+    """sts:AssumeRole on arn:aws:iam::ACCOUNT:role/* lets access move on: XA203."""
+    document = policy(allow("sts:AssumeRole", "arn:aws:iam::444455556666:role/*"))
+
+    assert ("XA203",) == audit_permissions([document], role_arn=role_arn).codes()
+
+
+def test_a_role_arn_that_is_not_a_role_is_refused() -> None:
+    """role_arn must be a role ARN: ValidationError naming role_arn."""
+    with pytest.raises(ValidationError, match="role_arn"):
+        audit_permissions([policy(allow("s3:GetObject"))], role_arn="arn:aws:iam::1:user/u")
+
+
+def test_audit_grant_with_the_role_arn_finds_self_escalation() -> None:
+    """audit_grant(grant, role_arn=...) probes the role the grant will create."""
+    grant = ThirdPartyGrant(
+        role_name="R",
+        trusted_account="111122223333",
+        external_id="8c5e0f2b9d4a4c7e9f1a3b6d2e8c4f0a",
+    ).allow(["iam:PutRolePolicy"], resources=[_CUSTOMER_ROLE])
+
+    assert audit_grant(grant).ok
+    report = audit_grant(grant, role_arn=grant.role_arn("444455556666"))
+    assert ("XA202",) == report.codes()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from botocore.stub import Stubber
 
 from tests.audit.vendor_policies import (
     DATADOG_ACCOUNT,
@@ -17,7 +18,9 @@ from tests.audit.vendor_policies import (
     DATADOG_TEMPLATE,
     trust,
 )
-from xaccess.cli import main
+from tests.cli.support import assert_usage_error, run_xaccess
+from xaccess.cli import _role_client, main
+from xaccess.limits import MAX_AUDIT_FILE
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -260,3 +263,189 @@ def test_an_account_without_credentials_exits_two(moto_endpoint: str) -> None:
 
     assert 2 == completed.returncode
     assert "xaccess: error: ListRoles failed: Unable to locate credentials\n" == completed.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 50_000 + "]" * 50_000 + "\n",
+        "".join("  " * i + "a:\n" for i in range(3000)),
+        "Resources:\n" + "".join("  " * i + "- x:\n" for i in range(1, 200)),
+    ],
+    ids=["flow", "block-mapping", "block-sequence"],
+)
+def test_deeply_nested_yaml_is_one_line_and_exit_two(tmp_path: Path, text: str) -> None:
+    """YAML nested past MAX_JSON_DEPTH is refused before PyYAML recurses: one line, exit 2."""
+    path = tmp_path / "deep.yaml"
+    path.write_text(text)
+
+    completed = run_xaccess("audit", str(path))
+
+    assert_usage_error(
+        completed.returncode, completed.stderr, f"{path}: is nested deeper than 64 levels"
+    )
+
+
+def test_deeply_nested_json_is_one_line_and_exit_two(tmp_path: Path) -> None:
+    """JSON nested past MAX_JSON_DEPTH (yet within Python's recursion limit) is refused before
+    its line numbers are read with the recursive YAML composer: one line, exit 2."""
+    deep = "[" * 900 + "]" * 900
+    path = tmp_path / "deep.json"
+    path.write_text(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", '
+        f'"Resource": "*", "Condition": {{"StringEquals": {{"a": {deep}}}}}}}]}}'
+    )
+
+    completed = run_xaccess("audit", str(path))
+
+    assert_usage_error(
+        completed.returncode, completed.stderr, f"{path}: is nested deeper than 64 levels"
+    )
+
+
+def test_a_file_larger_than_the_cap_is_refused_before_it_is_read_whole() -> None:
+    """`xaccess audit /dev/zero` stops at MAX_AUDIT_FILE bytes: one line, exit 2."""
+    completed = run_xaccess("audit", "/dev/zero")
+
+    assert_usage_error(
+        completed.returncode, completed.stderr, f"/dev/zero: is larger than {MAX_AUDIT_FILE} bytes"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (json.dumps(OPEN), "<stdin>:1: "),
+        (
+            "Resources:\n  Deputy:\n    Type: AWS::IAM::Role\n    Properties:\n"
+            "      AssumeRolePolicyDocument:\n"
+            + "".join(f"        {line}\n" for line in json.dumps(OPEN).splitlines()),
+            "<stdin>:",
+        ),
+    ],
+    ids=["json", "yaml"],
+)
+def test_a_dash_reads_standard_input(text: str, expected: str) -> None:
+    """`xaccess audit -` audits standard input, JSON or YAML, named <stdin> in the report."""
+    completed = run_xaccess("audit", "-", stdin=text)
+
+    assert 1 == completed.returncode, completed.stderr
+    assert expected in completed.stdout
+    assert "XA101" in completed.stdout
+
+
+def test_role_arn_lets_the_permission_probes_find_self_escalation(tmp_path: Path) -> None:
+    """--role-arn reaches the permissions audit: PutRolePolicy on the role itself is XA202."""
+    role = "arn:aws:iam::444455556666:role/R"
+    path = write(
+        tmp_path / "permissions.json",
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": role}],
+        },
+    )
+
+    assert 0 == main(["audit", path])
+    assert 1 == main(["audit", path, "--role-arn", role])
+
+
+def test_control_characters_from_a_file_are_escaped_in_the_text_report(tmp_path: Path) -> None:
+    """A role name with a line break and an escape sequence cannot forge a summary line."""
+    forged = "R\n1 roles audited: 0 high, 0 medium, 0 low, 0 info\x1b[2K\u202e"
+    role = {"RoleName": forged, "AssumeRolePolicyDocument": OPEN}
+    path = write(tmp_path / "roles.json", {"Roles": [role]})
+
+    completed = run_xaccess("audit", path)
+
+    assert 1 == completed.returncode, completed.stderr
+    lines = completed.stdout.splitlines()
+    assert "1 roles audited: 1 high, 0 medium, 0 low, 0 info" == lines[-1]
+    assert [lines[-1]] == [line for line in lines if line.startswith("1 roles audited")]
+    assert "\x1b" not in completed.stdout
+    assert "\u202e" not in completed.stdout
+    assert "R\\n1 roles audited: 0 high" in completed.stdout
+    assert "\\x1b[2K\\u202e" in completed.stdout
+
+
+def test_control_characters_in_an_error_line_are_escaped(tmp_path: Path) -> None:
+    """An error naming a file whose name holds an escape sequence stays one printable line."""
+    path = tmp_path / "evil\x1b[2K.json"
+    path.write_text("{")
+
+    completed = run_xaccess("audit", str(path))
+
+    assert_usage_error(completed.returncode, completed.stderr, "evil\\x1b[2K.json")
+    assert "\x1b" not in completed.stderr
+
+
+def _account_with_a_broken_role(
+    monkeypatch: pytest.MonkeyPatch, roles: list[dict[str, Any]]
+) -> Stubber:
+    """--account reads a stubbed IAM client listing `roles` (inline and attached: none)."""
+    iam = boto3.client("iam", region_name="us-east-1")
+    stub = Stubber(iam)
+    stub.add_response("list_roles", {"Roles": roles, "IsTruncated": False})
+    for _ in range(sum(1 for r in roles if r["RoleName"] != "Broken")):
+        stub.add_response("list_role_policies", {"PolicyNames": [], "IsTruncated": False})
+        stub.add_response(
+            "list_attached_role_policies", {"AttachedPolicies": [], "IsTruncated": False}
+        )
+    stub.activate()
+    monkeypatch.setattr(_role_client, "configured_client", lambda service: (None, iam))
+    return stub
+
+
+def _role(name: str, trust_policy: str) -> dict[str, Any]:
+    """A role as ListRoles returns it."""
+    return {
+        "Path": "/",
+        "RoleName": name,
+        "RoleId": "AROA" + name.upper().ljust(17, "X"),
+        "Arn": f"arn:aws:iam::123456789012:role/{name}",
+        "CreateDate": "2026-01-01T00:00:00Z",
+        "AssumeRolePolicyDocument": trust_policy,
+    }
+
+
+@pytest.mark.usefixtures("fake_env")
+@pytest.mark.parametrize("output", ["text", "json", "sarif"])
+def test_an_unreadable_role_of_an_account_is_reported_and_the_rest_audited(
+    output: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One role with an illegal stored policy is that role's error; the others are audited."""
+    broken = _role("Broken", '{"Statement": [}')
+    _account_with_a_broken_role(monkeypatch, [broken, _role("Open", json.dumps(OPEN))])
+
+    assert 1 == main(["audit", "--account", "--format", output])
+
+    out = capsys.readouterr().out
+    if output == "text":
+        lines = out.splitlines()
+        assert any(line.startswith("account:123456789012: Broken: error: ") for line in lines)
+        assert "XA101" in out
+        assert ["1 roles audited: 1 high, 0 medium, 0 low, 0 info"] == [
+            line for line in lines if "roles audited" in line
+        ]
+        assert "1 roles could not be read" == lines[-1]
+    elif output == "json":
+        report = json.loads(out)
+        ((entry),) = report["unreadable"]
+        assert ("Broken", "account:123456789012") == (entry["role"], entry["source"])
+        assert {"roles": 1, "unreadable": 1, "high": 1}.items() <= report["summary"].items()
+    else:
+        (invocation,) = json.loads(out)["runs"][0]["invocations"]
+        assert invocation["executionSuccessful"] is False
+        (note,) = invocation["toolExecutionNotifications"]
+        assert note["message"]["text"].startswith("Broken: ")
+
+
+@pytest.mark.usefixtures("fake_env")
+def test_an_account_where_no_role_can_be_read_exits_two(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When every role is unreadable the audit read nothing: one error line, exit 2."""
+    _account_with_a_broken_role(monkeypatch, [_role("Broken", '{"Statement": [}')])
+
+    status = main(["audit", "--account"])
+
+    assert_usage_error(status, capsys.readouterr().err, "Broken")

@@ -84,17 +84,32 @@ def _result(role: DeclaredRole, finding: Finding) -> dict[str, Any]:
     }
 
 
+def _notification(role: str, source: str, message: str) -> dict[str, Any]:
+    return {
+        "level": "error",
+        "message": {"text": f"{role}: {message}"},
+        "locations": [{"logicalLocations": [{"name": role, "kind": "resource"}]}],
+        "properties": {"source": source},
+    }
+
+
 def to_sarif(
-    results: Iterable[tuple[DeclaredRole, AuditReport]], *, version: str
+    results: Iterable[tuple[DeclaredRole, AuditReport]],
+    *,
+    version: str,
+    unreadable: Iterable[tuple[str, str, str]] = (),
 ) -> dict[str, Any]:
     """A SARIF 2.1.0 log (a JSON-ready dict) of audit results.
 
     Args:
         results: Each audited role with its report.
         version: The xaccess version, for the tool's driver.
+        unreadable: ``(role name, source, message)`` of each role that could not be read:
+            a tool execution notification each, and the invocation marked unsuccessful.
 
     .. versionadded:: 0.1.0
     """
+    notifications = [_notification(*entry) for entry in unreadable]
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
@@ -108,6 +123,12 @@ def to_sarif(
                         "rules": [_rule(code) for code in _CODES],
                     }
                 },
+                "invocations": [
+                    {
+                        "executionSuccessful": not notifications,
+                        "toolExecutionNotifications": notifications,
+                    }
+                ],
                 "results": [
                     _result(role, finding)
                     for role, report in results

@@ -20,6 +20,7 @@ Roles of a live account come from :mod:`xaccess.audit.account`.
 from __future__ import annotations
 
 import re
+import sys
 import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -30,6 +31,7 @@ from xaccess._validate import load_json
 from xaccess.audit.permissions import audit_permissions
 from xaccess.audit.trust import audit_trust_policy, to_document
 from xaccess.errors import ValidationError
+from xaccess.limits import MAX_AUDIT_FILE, MAX_JSON_DEPTH
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -37,7 +39,10 @@ if TYPE_CHECKING:
     from xaccess.audit.rules import AuditReport, Finding
     from xaccess.policy import PolicyDocument
 
-__all__ = ["DeclaredRole", "read_file", "read_text", "stored_policy"]
+__all__ = ["STDIN", "DeclaredRole", "read_file", "read_text", "stored_policy"]
+
+STDIN: Final = "-"
+"""The path :func:`read_file` takes as standard input."""
 
 _YAML_SUFFIXES: Final = (".yaml", ".yml", ".template")
 # The unique ID IAM shows in place of a deleted role's or user's ARN.
@@ -98,7 +103,9 @@ class DeclaredRole:
             role_arn: The ARN to judge self-assumption by when the source does not know it.
         """
         arn = self.role_arn or role_arn
-        report = audit_permissions(self.permissions, managed_policy_arns=self.managed_policy_arns)
+        report = audit_permissions(
+            self.permissions, managed_policy_arns=self.managed_policy_arns, role_arn=arn
+        )
         if self.trust_policy is not None:
             report = audit_trust_policy(self.trust_policy, role_arn=arn) + report
         return report
@@ -117,23 +124,39 @@ class DeclaredRole:
 
 
 def read_file(path: str | Path) -> tuple[DeclaredRole, ...]:
-    """Read the roles a file declares.
+    """Read the roles a file declares; the path ``-`` (:data:`STDIN`) reads standard input.
+
+    A file of a YAML suffix (``.yaml``, ``.yml``, ``.template``) is read as YAML, and so is
+    standard input unless it starts with ``{``. Files larger than
+    :data:`~xaccess.limits.MAX_AUDIT_FILE` bytes are refused before they are read whole.
 
     Raises:
         OSError: The file cannot be read.
-        ValidationError: The file is not one of the recognised shapes, or a policy in it is
-            not a legal IAM policy (the error names the file and the place).
+        ValidationError: The file is too large or not one of the recognised shapes, or a
+            policy in it is not a legal IAM policy (the error names the file and the place).
 
     .. versionadded:: 0.1.0
     """
-    target = Path(path)
-    data = target.read_bytes()
-    yaml = target.suffix.lower() in _YAML_SUFFIXES
-    return read_text(data, source=str(path), yaml=yaml)
+    if str(path) == STDIN:
+        data = sys.stdin.buffer.read(MAX_AUDIT_FILE + 1)
+        source = "<stdin>"
+        yaml = not data.lstrip().startswith(b"{")
+    else:
+        target = Path(path)
+        with target.open("rb") as file:
+            data = file.read(MAX_AUDIT_FILE + 1)
+        source = str(path)
+        yaml = target.suffix.lower() in _YAML_SUFFIXES
+    if len(data) > MAX_AUDIT_FILE:
+        raise ValidationError(source, f"is larger than {MAX_AUDIT_FILE} bytes; not read")
+    return read_text(data, source=source, yaml=yaml)
 
 
 def read_text(text: str | bytes, *, source: str, yaml: bool = False) -> tuple[DeclaredRole, ...]:
     """Read the roles in ``text``; ``yaml`` for a YAML CloudFormation template.
+
+    YAML nested deeper than :data:`~xaccess.limits.MAX_JSON_DEPTH` is refused before it is
+    composed (the YAML composer recurses once per level).
 
     Raises:
         ValidationError: As :func:`read_file`.
@@ -143,10 +166,12 @@ def read_text(text: str | bytes, *, source: str, yaml: bool = False) -> tuple[De
     from xaccess.audit import cloudformation  # noqa: PLC0415 - a cycle otherwise
 
     if yaml:
+        _check_yaml_depth(text, source)
         return cloudformation.read_template(text, source=source, yaml=True)
     data = load_json(text, field=source)
     if not isinstance(data, dict):
         raise ValidationError(source, "must hold a JSON object")
+    _check_json_depth(data, source)  # line numbers come from the YAML composer, which recurses
     try:
         if "Resources" in data or "AWSTemplateFormatVersion" in data:
             return cloudformation.read_template(text, source=source, yaml=False)
@@ -162,6 +187,46 @@ def read_text(text: str | bytes, *, source: str, yaml: bool = False) -> tuple[De
         source,
         "is not a policy, aws iam get-role output, CloudFormation template or Terraform plan",
     )
+
+
+def _check_json_depth(data: object, source: str) -> None:
+    """Refuse parsed JSON nested deeper than MAX_JSON_DEPTH (walked with a stack, not recursion)."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: list[object] = list(value.values())
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            raise ValidationError(source, f"is nested deeper than {MAX_JSON_DEPTH} levels")
+        stack.extend((child, depth + 1) for child in children)
+
+
+def _check_yaml_depth(text: str | bytes, source: str) -> None:
+    """Refuse YAML nested deeper than MAX_JSON_DEPTH, from PyYAML's events (not recursive).
+
+    PyYAML's parser keeps its state in a list and yields events one at a time, so the scan
+    stops at the first level too deep; a malformed or unloadable text is left to the reader
+    that follows, which reports it.
+    """
+    try:
+        import yaml  # noqa: PLC0415 - an optional dependency; the template reader says so
+    except ImportError:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_JSON_DEPTH:
+                    raise ValidationError(source, f"is nested deeper than {MAX_JSON_DEPTH} levels")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return
 
 
 def _policy_role(data: dict[str, Any], source: str, lines: dict[Any, int]) -> DeclaredRole:

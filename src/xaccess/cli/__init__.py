@@ -27,7 +27,7 @@ from xaccess.errors import XAccessError
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-__all__ = ["USAGE_ERROR", "VERBS", "build_parser", "main", "one_line"]
+__all__ = ["USAGE_ERROR", "VERBS", "build_parser", "main", "one_line", "printable"]
 
 VERBS: Final = (
     "demo",
@@ -58,6 +58,20 @@ def one_line(text: str) -> str:
     .. versionadded:: 0.1.0
     """
     return " ".join(text.split())
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable (control characters, line breaks,
+    escape sequences, format characters) written as a Python escape such as ``\\x1b``.
+
+    Text that comes from audited files or AWS goes through it before it reaches a terminal,
+    so that it cannot forge lines of the report or move the cursor.
+
+    .. versionadded:: 0.1.0
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -114,5 +128,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except (XAccessError, OSError) as error:
-        print(f"{_PREFIX}{one_line(_describe(error))}", file=sys.stderr)
+        print(f"{_PREFIX}{printable(one_line(_describe(error)))}", file=sys.stderr)
         return USAGE_ERROR

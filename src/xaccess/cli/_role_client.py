@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from xaccess.cli._options import named_as_options
 from xaccess.errors import AWSError, ValidationError
@@ -21,9 +21,19 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Iterator
 
+    import boto3
+
     from xaccess import AssumeRoleClient
 
-__all__ = ["MAX_NESTING", "NESTING_VARIABLE", "add_role_arguments", "role_client", "role_run"]
+__all__ = [
+    "MAX_NESTING",
+    "NESTING_VARIABLE",
+    "add_role_arguments",
+    "aws_configuration",
+    "configured_client",
+    "role_client",
+    "role_run",
+]
 
 NESTING_VARIABLE: Final = "XACCESS_CLI_NESTING"
 """How many ``xaccess assume``/``verify`` runs enclose this one (through credential_process)."""
@@ -91,20 +101,62 @@ def role_run() -> Iterator[None]:
             os.environ[NESTING_VARIABLE] = previous
 
 
+@contextlib.contextmanager
+def aws_configuration() -> Iterator[None]:
+    """Make the AWS configuration mistakes raised within an AWSError (code: the error's type).
+
+    Only the making of a session or client belongs inside: there, a
+    :class:`botocore.exceptions.BotoCoreError` (``ProfileNotFound``, ``ConfigParseError``,
+    ``InvalidRegionError``, an invalid retry mode ...) and the :class:`ValueError` botocore
+    raises for a malformed endpoint URL or ``AWS_MAX_ATTEMPTS`` come from the configuration,
+    never from xaccess.
+
+    Raises:
+        AWSError: The configuration is unusable; the botocore error is the ``__cause__``.
+    """
+    from botocore.exceptions import BotoCoreError  # noqa: PLC0415 - the AWS layer loads on use
+
+    try:
+        yield
+    except (BotoCoreError, ValueError) as error:
+        message = f"the AWS configuration is unusable: {error}"
+        raise AWSError(message, code=type(error).__name__, operation="configure") from error
+
+
+def configured_client(
+    service: str, *, profile: str | None = None, region: str | None = None
+) -> tuple[boto3.Session, Any]:
+    """A boto3 session and a client of ``service`` made from it, configuration checked.
+
+    The client is made at once, so that a configuration mistake (environment, config files,
+    profile) is one AWSError here rather than a traceback from deep inside a later call.
+
+    Raises:
+        AWSError: As :func:`aws_configuration`.
+    """
+    import boto3  # noqa: PLC0415 - the AWS layer loads on use
+
+    with aws_configuration():
+        session = boto3.Session(profile_name=profile)
+        client = session.client(service, region_name=region or session.region_name)  # type: ignore[call-overload]
+    return session, client
+
+
 def role_client(args: argparse.Namespace, *, duration: int = 3600) -> AssumeRoleClient:
     """The :class:`~xaccess.AssumeRoleClient` the arguments describe; call within role_run().
 
     Raises:
         ValidationError: An argument is invalid, or no region is configured.
-        botocore.exceptions.BotoCoreError: The profile does not exist or the AWS
-            configuration cannot be read (:func:`role_run` makes it an AWSError).
+        AWSError: The profile does not exist or the AWS configuration is unusable (checked
+            by making an STS client from it: :func:`aws_configuration`).
     """
     import boto3  # noqa: PLC0415 - the AWS layer loads on use
 
     import xaccess  # noqa: PLC0415 - AssumeRoleClient is resolved on first use
 
-    base = boto3.Session(profile_name=args.profile)
-    region = args.region or base.region_name
+    with aws_configuration():
+        base = boto3.Session(profile_name=args.profile)
+        region = args.region or base.region_name
     if region is None:
         raise ValidationError(
             "--region", "no region is configured: pass --region or set AWS_REGION"
@@ -116,7 +168,7 @@ def role_client(args: argparse.Namespace, *, duration: int = 3600) -> AssumeRole
         duration_seconds="--duration",
         region_name="--region",
     ):
-        return xaccess.AssumeRoleClient(
+        client = xaccess.AssumeRoleClient(
             role_arn=args.role_arn,
             external_id=args.external_id,
             session_name=args.session_name,
@@ -124,3 +176,6 @@ def role_client(args: argparse.Namespace, *, duration: int = 3600) -> AssumeRole
             base_session=base,
             region_name=region,
         )
+    with aws_configuration():  # the client makes its STS client later, from the same settings
+        base.client("sts", region_name=region)
+    return client
