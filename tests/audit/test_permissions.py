@@ -241,3 +241,17 @@ def test_audit_grant_with_the_role_arn_finds_self_escalation() -> None:
     assert audit_grant(grant).ok
     report = audit_grant(grant, role_arn=grant.role_arn("444455556666"))
     assert ("XA202",) == report.codes()
+
+
+def test_the_grants_audit_method_passes_the_role_arn_on() -> None:
+    """grant.audit(role_arn=...) is audit_grant(grant, role_arn=...)."""
+    grant = ThirdPartyGrant(
+        role_name="R",
+        trusted_account="111122223333",
+        external_id="8c5e0f2b9d4a4c7e9f1a3b6d2e8c4f0a",
+    ).allow(["iam:PutRolePolicy"], resources=[_CUSTOMER_ROLE])
+    role_arn = grant.role_arn("444455556666")
+
+    assert grant.audit().ok
+    assert audit_grant(grant, role_arn=role_arn) == grant.audit(role_arn=role_arn)
+    assert ("XA202",) == grant.audit(role_arn=role_arn).codes()

@@ -681,18 +681,20 @@ class ThirdPartyGrant:
 
     # -- audit (xaccess.audit, loaded on first use) ------------------------------------------
 
-    def audit(self) -> AuditReport:
+    def audit(self, *, role_arn: str | None = None) -> AuditReport:
         """Audit this grant offline: its trust policy and its permissions.
 
         A grant's trust policy always passes; the permissions may not (for example
         ``iam:PassRole`` on ``*`` lets the third party escalate). See
-        :func:`xaccess.audit.audit_grant` and :doc:`/audit`.
+        :func:`xaccess.audit.audit_grant` and :doc:`/audit`. With ``role_arn`` (the role in
+        the customer's account), permissions that let the third party change that role or
+        others of its account are found too.
 
         .. versionadded:: 0.1.0
         """
         from xaccess.audit import audit_grant  # noqa: PLC0415
 
-        return audit_grant(self)
+        return audit_grant(self, role_arn=role_arn)
 
     # -- reading -----------------------------------------------------------------------------
 
