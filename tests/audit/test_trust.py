@@ -52,17 +52,25 @@ def datadog(condition: dict[str, Any] | None = None, **changes: Any) -> dict[str
     return statement
 
 
+def written_external_ids(document: PolicyDocument) -> set[str]:
+    """Every value a condition of the policy compares sts:ExternalId with, as written."""
+    return {
+        str(value)
+        for statement in document
+        for condition in statement.conditions
+        if condition.key.lower() == "sts:externalid"
+        for value in condition.values
+    }
+
+
 def allowed_without_external_id(finding: Finding, policy: dict[str, Any]) -> bool:
-    """Whether the finding's witness is allowed and sends no exact external ID."""
+    """Whether the finding's witness is allowed and sends no external ID the policy names."""
     witness = finding.witness
     assert witness is not None
+    document = PolicyDocument.from_dict(policy)
     sent = witness.context.get("sts:ExternalId")
-    decision = evaluate(
-        witness,
-        resource_policy=PolicyDocument.from_dict(policy),
-        identity_policies=[CALLER_MAY_CALL_STS],
-    )
-    return decision.allowed and sent in (None, "xaccess-audit-any-external-id")
+    decision = evaluate(witness, resource_policy=document, identity_policies=[CALLER_MAY_CALL_STS])
+    return decision.allowed and (sent is None or sent not in written_external_ids(document))
 
 
 @pytest.mark.parametrize(("page", "policy", "codes", "ok"), TRUST_CASES)
@@ -102,6 +110,157 @@ HIGH_VARIANTS: list[tuple[str, list[dict[str, Any]]]] = [
         [datadog({"StringEquals": {"aws:PrincipalAccount": "464622532012"}}, Principal="*")],
     ),
 ]
+
+
+VENDOR = {"AWS": "arn:aws:iam::111122223333:root"}
+SCANNER = "arn:aws:iam::111122223333:role/Scanner"
+
+
+def assume(principal: Any, condition: dict[str, Any], *deny: dict[str, Any]) -> dict[str, Any]:
+    """A trust policy: one Allow of sts:AssumeRole, then a Deny for each given condition."""
+    allow: dict[str, Any] = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
+    if condition:
+        allow["Condition"] = condition
+    denials = [
+        {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Condition": c}
+        for c in deny
+    ]
+    return {"Version": "2012-10-17", "Statement": [allow, *denials]}
+
+
+# Caller pins the witness search used to skip (review finding 1): the pinned caller gets in.
+LOOSE_PINS: list[dict[str, Any]] = [
+    assume(VENDOR, {"ArnEqualsIfExists": {"aws:PrincipalArn": SCANNER}}),
+    assume(VENDOR, {"ForAnyValue:ArnEquals": {"aws:PrincipalArn": SCANNER}}),
+    assume("*", {"StringEqualsIfExists": {"aws:PrincipalAccount": "111122223333"}}),
+    assume("*", {"ForAnyValue:StringEquals": {"aws:PrincipalAccount": "111122223333"}}),
+    assume("*", {"StringLike": {"aws:PrincipalAccount": "1111*"}}),
+    assume("*", {"ArnEqualsIfExists": {"aws:PrincipalArn": SCANNER}}),
+    assume("*", {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::1111????????:role/Scan*"}}),
+]
+# External-ID conditions that a value other than the customer's ID satisfies (finding 2),
+# with the rule each is reported under.
+BYPASSES: list[tuple[str, dict[str, Any]]] = [
+    ("XA108", assume(VENDOR, {"NumericGreaterThan": {"sts:ExternalId": "0"}})),
+    ("XA108", assume(VENDOR, {"NumericEquals": {"sts:ExternalId": "7"}})),
+    ("XA108", assume(VENDOR, {"DateGreaterThan": {"sts:ExternalId": "2000-01-01T00:00:00Z"}})),
+    ("XA108", assume(VENDOR, {"Bool": {"sts:ExternalId": "true"}})),
+    ("XA108", assume(VENDOR, {"StringEqualsIgnoreCase": {"sts:ExternalId": DATADOG_EXTERNAL_ID}})),
+    (
+        "XA108",
+        assume(
+            VENDOR,
+            {"StringEqualsIgnoreCase": {"sts:ExternalId": DATADOG_EXTERNAL_ID}},
+            {"StringNotEqualsIgnoreCase": {"sts:ExternalId": DATADOG_EXTERNAL_ID}},
+        ),
+    ),
+    ("XA108", assume(VENDOR, {"StringEquals": {"sts:ExternalId": "${sts:RoleSessionName}"}})),
+    (
+        "XA108",
+        assume(
+            VENDOR,
+            {
+                "StringEquals": {"sts:ExternalId": "vendor-${sts:RoleSessionName}"},
+                "StringLike": {"sts:RoleSessionName": "scan-*"},
+            },
+        ),
+    ),
+    ("XA104", assume(VENDOR, {}, {"StringNotLike": {"sts:ExternalId": "*"}})),
+]
+
+
+@pytest.mark.parametrize("policy", LOOSE_PINS)
+def test_a_caller_pinned_under_ifexists_a_set_prefix_or_a_pattern_is_tried(
+    policy: dict[str, Any],
+) -> None:
+    """IfExists, ForAnyValue and wildcard pins on the caller still admit it without an ID."""
+    report = audit_trust_policy(policy)
+
+    (finding,) = report.at_least(Severity.HIGH)
+    assert ("XA101", 0) == (finding.code, finding.statement)
+    assert allowed_without_external_id(finding, policy)
+
+
+@pytest.mark.parametrize(("code", "policy"), BYPASSES)
+def test_an_external_id_other_than_the_customers_is_high_with_a_witness(
+    code: str, policy: dict[str, Any]
+) -> None:
+    """Numbers, dates, booleans, case variants and caller-chosen values get in: high."""
+    report = audit_trust_policy(policy)
+
+    (finding,) = report.at_least(Severity.HIGH)
+    assert code == finding.code
+    assert allowed_without_external_id(finding, policy)
+    assert finding.witness is not None
+    assert "sts:ExternalId" in finding.witness.context
+
+
+def test_a_case_variant_witness_does_not_repeat_the_external_id() -> None:
+    """The message of an IgnoreCase bypass names the cause, not the customer's ID."""
+    policy = assume(VENDOR, {"StringEqualsIgnoreCase": {"sts:ExternalId": DATADOG_EXTERNAL_ID}})
+
+    (finding,) = audit_trust_policy(policy).findings
+
+    assert "ignores case" in finding.message
+    assert DATADOG_EXTERNAL_ID.swapcase() not in finding.message
+    assert DATADOG_EXTERNAL_ID not in finding.message
+
+
+def test_a_variable_the_caller_sets_is_matched_by_the_witness() -> None:
+    """The witness sets the session name and sends the same value as external ID."""
+    policy = assume(VENDOR, {"StringEquals": {"sts:ExternalId": "${sts:RoleSessionName}"}})
+
+    (finding,) = audit_trust_policy(policy).findings
+
+    assert finding.witness is not None
+    context = finding.witness.context
+    assert context["sts:ExternalId"] == context["sts:RoleSessionName"]
+
+
+@pytest.mark.parametrize(
+    "pin",
+    [
+        {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/Scanner"}},
+        {"StringLike": {"aws:PrincipalAccount": "1111*"}},
+    ],
+)
+def test_a_wildcard_account_pin_with_the_external_id_admits_any_account(
+    pin: dict[str, Any],
+) -> None:
+    """Principal '*' pinned to a pattern of accounts: any account with the ID gets in (XA109)."""
+    policy = assume("*", {**pin, "StringEquals": {"sts:ExternalId": DATADOG_EXTERNAL_ID}})
+
+    report = audit_trust_policy(policy)
+
+    assert ("XA109",) == report.codes()
+    assert report.ok
+
+
+def test_an_exact_account_pin_with_the_external_id_is_fine() -> None:
+    """Principal '*' pinned to one account and the external ID: nothing to report."""
+    pin = {"aws:PrincipalAccount": "111122223333", "sts:ExternalId": DATADOG_EXTERNAL_ID}
+
+    assert () == audit_trust_policy(assume("*", {"StringEquals": pin})).codes()
+
+
+def test_a_deny_pattern_on_the_external_id_is_a_pattern_finding() -> None:
+    """An Allow gated only by a Deny's StringNotLike pattern is XA110 (any match gets in)."""
+    policy = assume(VENDOR, {}, {"StringNotLike": {"sts:ExternalId": "8c5e*"}})
+
+    report = audit_trust_policy(policy)
+
+    assert ("XA110",) == report.codes()
+    assert "'8c5e*'" in report.findings[0].message
+
+
+def test_a_deny_matching_every_other_value_is_any_external_id_not_none() -> None:
+    """Allow plus Deny StringNotLike '*': the witness sends a made-up ID, so XA104, not XA101."""
+    policy = assume(VENDOR, {}, {"StringNotLike": {"sts:ExternalId": "*"}})
+
+    (finding,) = audit_trust_policy(policy).findings
+
+    assert "XA104" == finding.code
+    assert "without any external ID" not in finding.message
 
 
 def _without_empty_conditions(statements: list[dict[str, Any]]) -> dict[str, Any]:
@@ -350,6 +509,8 @@ def _replayable() -> list[tuple[str, dict[str, Any]]]:
     """Every trust policy above whose audit has a high sts:AssumeRole witness."""
     policies = [(page, policy) for page, policy, _, _ in TRUST_CASES]
     policies += [(code, _without_empty_conditions(s)) for code, s in HIGH_VARIANTS]
+    policies += [("loose pin", policy) for policy in LOOSE_PINS]
+    policies += [(code, policy) for code, policy in BYPASSES]
     out = []
     for name, policy in policies:
         report = audit_trust_policy(policy)
@@ -456,10 +617,8 @@ def test_any_trust_policy_is_audited_and_every_high_witness_is_allowed(
             finding.witness, resource_policy=document, identity_policies=[CALLER_MAY_CALL_STS]
         )
         assert decision.allowed
-        assert finding.witness.context.get("sts:ExternalId") in (
-            None,
-            "xaccess-audit-any-external-id",
-        )
+        sent = finding.witness.context.get("sts:ExternalId")
+        assert sent is None or sent not in written_external_ids(document)
 
 
 @pytest.mark.parametrize(
