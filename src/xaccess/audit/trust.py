@@ -378,6 +378,22 @@ def _external_id_findings(
     return findings
 
 
+def _not_principal_finding(statement: Statement, index: int) -> Finding:
+    if statement.effect == "Allow":
+        return Finding.of(
+            "XA107",
+            "Allow with NotPrincipal trusts every principal not listed, and IAM refuses "
+            "NotPrincipal in a role trust policy; name the trusted principals with Principal",
+            statement=index,
+        )
+    return Finding.of(
+        "XA145",
+        "IAM refuses NotPrincipal in a role trust policy, so this policy cannot be deployed; "
+        "write the Deny with Principal and a condition on aws:PrincipalArn instead",
+        statement=index,
+    )
+
+
 def _is_third_party_statement(statement: Statement, subject: Subject, stranger: str) -> bool:
     return any(
         _third_party(caller.arn, subject) for caller in _candidates(statement, subject, stranger)
@@ -413,14 +429,7 @@ def audit_trust_policy(
     for index, statement in enumerate(document.statements):
         findings.extend(trust_checks.spelling(statement, index))
         if statement.not_principal is not None:
-            findings.append(
-                Finding.of(
-                    "XA107",
-                    f"IAM refuses NotPrincipal in a role trust policy ({statement.effect}); "
-                    "name the trusted principals with Principal instead",
-                    statement=index,
-                )
-            )
+            findings.append(_not_principal_finding(statement, index))
             continue
         if statement.effect != "Allow":
             continue
