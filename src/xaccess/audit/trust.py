@@ -64,6 +64,7 @@ __all__ = ["UNRESOLVED_PREFIX", "audit_trust_policy", "to_document"]
 _WEB_IDENTITY: Final = "sts:AssumeRoleWithWebIdentity"
 _WITNESS_ROLE: Final = "XAccessAuditWitness"
 _MAX_CANDIDATES: Final = 24
+_USERNAME: Final = "aws:username"
 # A policy variable, ${key} or ${key, 'default'}: the key in group 1.
 _VARIABLE: Final = re.compile(r"\$\{([^},]+)(?:,[^}]*)?\}")
 # Every identity is allowed to call STS: a witness shows what the trust policy itself lets in.
@@ -194,6 +195,9 @@ def _probe_context(
     chosen: dict[str, str] = {}
     for match in _VARIABLE.finditer(probe.value):
         key = match.group(1).strip().lower()
+        if key == _USERNAME:  # the caller's own name: the witness is a user so named
+            chosen[key] = WITNESS_VALUE
+            continue
         if key not in CALLER_CHOSEN:
             return None  # a value the caller does not choose: not a bypass by this probe
         present = context.get(written.get(key, ""))
@@ -204,6 +208,15 @@ def _probe_context(
         lambda m: chosen[m.group(1).strip().lower()], probe.value
     )
     return context
+
+
+def _as_witness_user(arn: str) -> str:
+    """The caller as an IAM user named :data:`WITNESS_VALUE` of the same account, for a probe
+    that compares the external ID with ``${aws:username}`` (an empty string when the caller is a
+    principal named in the policy, which has a name of its own)."""
+    if not arn.endswith(f":role/{_WITNESS_ROLE}"):
+        return ""
+    return arn.removesuffix(f"role/{_WITNESS_ROLE}") + f"user/{WITNESS_VALUE}"
 
 
 def _admits(document: PolicyDocument, index: int, request: Request) -> bool:
@@ -227,12 +240,14 @@ def _find_witness(
         context = _probe_context(base, probe)
         if context is None:
             continue
+        named_user = _USERNAME in probe.written.lower()
         for caller in callers:
+            arn = _as_witness_user(caller.arn) if named_user else caller.arn
             try:
                 request = Request(
-                    principal=caller.arn, action=ASSUME_ROLE, resource=resource, context=context
+                    principal=arn, action=ASSUME_ROLE, resource=resource, context=context
                 )
-            except ValidationError:
+            except ValidationError:  # an ARN a Request refuses, or no user to stand in
                 continue
             if _admits(document, index, request):
                 return _Witness(request, caller.written, probe)
