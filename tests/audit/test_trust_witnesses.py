@@ -102,12 +102,16 @@ def test_an_external_id_other_than_the_customers_is_high_with_a_witness(
 
 
 def test_a_case_variant_witness_does_not_repeat_the_external_id() -> None:
-    """The message of an IgnoreCase bypass names the cause, not the customer's ID."""
+    """An IgnoreCase bypass names the cause, not the ID, and its fix is StringEquals on it."""
     policy = assume(VENDOR, {"StringEqualsIgnoreCase": {"sts:ExternalId": DATADOG_EXTERNAL_ID}})
 
     (finding,) = audit_trust_policy(policy).findings
 
     assert "ignores case" in finding.message
+    assert finding.fix is not None
+    assert {"StringEquals": {"sts:ExternalId": DATADOG_EXTERNAL_ID}} == finding.fix.to_dict()[
+        "Condition"
+    ]
     assert DATADOG_EXTERNAL_ID.swapcase() not in finding.message
     assert DATADOG_EXTERNAL_ID not in finding.message
 

@@ -284,7 +284,7 @@ def exact_external_ids(statement: Statement) -> tuple[str, ...]:
     out: list[str] = []
     for condition in external_id_conditions(statement):
         _, base, _ = operator_parts(condition.operator)
-        if base in ("StringEquals", "StringLike") and not negated(base):
+        if base in ("StringEquals", "StringLike", "StringEqualsIgnoreCase"):
             out.extend(str(v) for v in condition.values if "*" not in str(v) and "?" not in str(v))
     return tuple(dict.fromkeys(out))
 
