@@ -272,3 +272,93 @@ def test_deep_json_templates_are_refused() -> None:
 
     with pytest.raises(ValidationError, match="deeper than 64"):
         read_template(text, source="deep.json", yaml=False)
+
+
+def _trust_template(parameters: str, condition: str, action: str = "sts:AssumeRole") -> str:
+    """A template with one role trusting the Datadog account under ``condition``."""
+    return (
+        f"Parameters:\n{parameters}"
+        "Conditions:\n  C: !Equals [a, b]\n"
+        "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n"
+        "      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n"
+        "            Principal: {AWS: 'arn:aws:iam::464622532012:root'}\n"
+        f"            Action: {action}\n"
+        f"            Condition: {condition}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("default", "codes"),
+    [("'*'", ("XA104",)), ("'dd-*'", ("XA110",)), (None, ())],
+)
+def test_a_parameter_default_is_judged_as_deployed(
+    default: str | None, codes: tuple[str, ...]
+) -> None:
+    """A stack deployed with the defaults gets them: a default of '*' accepts any external ID."""
+    parameters = "  P:\n    Type: String\n" + (f"    Default: {default}\n" if default else "")
+    text = _trust_template(parameters, "{StringLike: {sts:ExternalId: !Ref P}}")
+
+    (role,) = read_template(text, source="t.yaml", yaml=True)
+
+    assert codes == role.audit().codes()
+
+
+@pytest.mark.parametrize(
+    "branches", ["[C, !Ref AWS::NoValue, !Ref P]", "[C, !Ref P, !Ref AWS::NoValue]"]
+)
+def test_an_if_branch_that_drops_the_external_id_is_found(branches: str) -> None:
+    """Whichever branch of Fn::If removes the external ID, the role is XA101, not refused."""
+    text = _trust_template(
+        "  P: {Type: String}\n", f"{{StringEquals: {{sts:ExternalId: !If {branches}}}}}"
+    )
+
+    (role,) = read_template(text, source="t.yaml", yaml=True)
+    report = role.audit()
+
+    assert ("XA101",) == report.codes()
+    assert not report.ok
+
+
+def test_an_if_between_two_safe_branches_is_fine() -> None:
+    """Both branches pin an exact external ID: no finding."""
+    text = _trust_template(
+        "  P: {Type: String}\n  Q: {Type: String}\n",
+        "{StringEquals: {sts:ExternalId: !If [C, !Ref P, !Ref Q]}}",
+    )
+
+    (role,) = read_template(text, source="t.yaml", yaml=True)
+
+    assert () == role.audit().codes()
+
+
+def test_a_parameter_as_action_is_read() -> None:
+    """Action: !Ref P is read (as sts:AssumeRole in a trust policy), not refused."""
+    text = _trust_template(
+        "  P: {Type: String}\n  E: {Type: String}\n",
+        "{StringEquals: {sts:ExternalId: !Ref E}}",
+        action="!Ref P",
+    )
+
+    (role,) = read_template(text, source="t.yaml", yaml=True)
+
+    assert role.trust_policy is not None
+    assert ("sts:AssumeRole",) == role.trust_policy.statements[0].actions
+    assert () == role.audit().codes()
+
+
+@pytest.mark.parametrize(
+    ("resource", "rule"),
+    [
+        ("R: {Type: [AWS::IAM::Role]}", "must be a string, got list"),
+        ("R: [1]", "must be a mapping"),
+        ("R: {Type: !!python/object:os.system x}", "not a CloudFormation one"),
+        ("R: {Type: !Unknown AWS::IAM::Role}", "not a CloudFormation one"),
+        ("R: {Type: !!binary aGk=}", "not a CloudFormation one"),
+    ],
+)
+def test_an_unreadable_resource_is_refused_not_skipped(resource: str, rule: str) -> None:
+    """A resource with a list Type, or an unknown or Python tag, is a ValidationError."""
+    with pytest.raises(ValidationError) as exc_info:
+        read_template(f"Resources:\n  {resource}\n", source="t.yaml", yaml=True)
+
+    assert rule in str(exc_info.value)

@@ -52,17 +52,25 @@ def datadog(condition: dict[str, Any] | None = None, **changes: Any) -> dict[str
     return statement
 
 
+def written_external_ids(document: PolicyDocument) -> set[str]:
+    """Every value a condition of the policy compares sts:ExternalId with, as written."""
+    return {
+        str(value)
+        for statement in document
+        for condition in statement.conditions
+        if condition.key.lower() == "sts:externalid"
+        for value in condition.values
+    }
+
+
 def allowed_without_external_id(finding: Finding, policy: dict[str, Any]) -> bool:
-    """Whether the finding's witness is allowed and sends no exact external ID."""
+    """Whether the finding's witness is allowed and sends no external ID the policy names."""
     witness = finding.witness
     assert witness is not None
+    document = PolicyDocument.from_dict(policy)
     sent = witness.context.get("sts:ExternalId")
-    decision = evaluate(
-        witness,
-        resource_policy=PolicyDocument.from_dict(policy),
-        identity_policies=[CALLER_MAY_CALL_STS],
-    )
-    return decision.allowed and sent in (None, "xaccess-audit-any-external-id")
+    decision = evaluate(witness, resource_policy=document, identity_policies=[CALLER_MAY_CALL_STS])
+    return decision.allowed and (sent is None or sent not in written_external_ids(document))
 
 
 @pytest.mark.parametrize(("page", "policy", "codes", "ok"), TRUST_CASES)
@@ -456,10 +464,8 @@ def test_any_trust_policy_is_audited_and_every_high_witness_is_allowed(
             finding.witness, resource_policy=document, identity_policies=[CALLER_MAY_CALL_STS]
         )
         assert decision.allowed
-        assert finding.witness.context.get("sts:ExternalId") in (
-            None,
-            "xaccess-audit-any-external-id",
-        )
+        sent = finding.witness.context.get("sts:ExternalId")
+        assert sent is None or sent not in written_external_ids(document)
 
 
 @pytest.mark.parametrize(
@@ -491,11 +497,9 @@ def test_web_identity_needs_an_audience_and_a_subject(
         assert evaluate(witness, resource_policy=PolicyDocument.from_dict(trust(statement))).allowed
 
 
-@pytest.mark.parametrize("effect", ["Allow", "Deny"])
-def test_not_principal_in_a_trust_policy_is_high_as_iam_refuses_it(effect: str) -> None:
-    """NotPrincipal, which IAM refuses in a role trust policy, is a high finding of its own."""
+def test_allow_with_not_principal_in_a_trust_policy_is_high() -> None:
+    """Allow with NotPrincipal trusts everyone not listed (and IAM refuses it): XA107 high."""
     statement = datadog(condition={}, Principal=None, NotPrincipal={"AWS": "111122223333"})
-    statement["Effect"] = effect
     policy = _without_empty_conditions([statement])
 
     report = audit_trust_policy(policy)
@@ -503,3 +507,31 @@ def test_not_principal_in_a_trust_policy_is_high_as_iam_refuses_it(effect: str) 
     assert not report.ok
     (finding,) = report.at_least(Severity.HIGH)
     assert ("XA107", 0, None) == (finding.code, finding.statement, finding.witness)
+
+
+def test_deny_with_not_principal_is_a_broken_policy_not_a_high_finding() -> None:
+    """Deny with NotPrincipal beside a safe Allow cannot deploy: XA145 low, the report is ok."""
+    deny = datadog(condition={}, Principal=None, NotPrincipal={"AWS": "111122223333"})
+    deny["Effect"] = "Deny"
+    policy = _without_empty_conditions([datadog(), deny])
+
+    report = audit_trust_policy(policy)
+
+    assert report.ok
+    assert ("XA145",) == report.codes()
+    assert (1, Severity.LOW) == (report.findings[0].statement, report.findings[0].severity)
+    assert "cannot be deployed" in report.findings[0].message
+
+
+@pytest.mark.parametrize(
+    "external_id", ["SOOPASEKRET", "464622532012", "aaaabbbbaaaabbbbaaaabbbbaaaabbbbaaaabbbbaaaa"]
+)
+def test_a_guessable_external_id_is_masked_in_the_message(external_id: str) -> None:
+    """XA111 shows only the first four characters and the length of the external ID."""
+    policy = trust(datadog({"StringEquals": {"sts:ExternalId": external_id}}))
+
+    (finding,) = audit_trust_policy(policy).findings
+
+    assert "XA111" == finding.code
+    assert external_id not in finding.message
+    assert f"'{external_id[:4]}...' ({len(external_id)} characters)" in finding.message

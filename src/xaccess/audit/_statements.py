@@ -28,6 +28,13 @@ EXTERNAL_ID_KEY: Final = "sts:externalid"
 ASSUME_ROLE: Final = "sts:AssumeRole"
 #: The external ID a witness makes up: it matches only patterns that match anything.
 GUESS: Final = "xaccess-audit-any-external-id"
+#: The value a witness gives a key the caller controls and the external ID built from it.
+WITNESS_VALUE: Final = "xaccess-audit-witness"
+#: Keys of an AssumeRole request whose values the caller chooses freely, by lowered name.
+CALLER_CHOSEN: Final = {
+    "sts:rolesessionname": "sts:RoleSessionName",
+    "sts:sourceidentity": "sts:SourceIdentity",
+}
 #: Accounts a witness may come from when a statement admits any account.
 STRANGERS: Final = ("123456789012", "210987654321", "555555555555")
 #: Stand-in accounts for the audited role when its ARN is not known.
@@ -177,6 +184,95 @@ def pinned_values(statement: Statement, key: str) -> list[str]:
     return out
 
 
+def admitted_values(statement: Statement, key: str) -> list[str]:
+    """Values, as written, that a positive condition on ``key`` could admit.
+
+    Unlike :func:`pinned_values`, ``...IfExists`` operators and set prefixes count (the caller's
+    own keys are always present and single-valued, so they pin as much as the plain operator),
+    and patterns are kept as patterns for the caller to make concrete.
+    """
+    out: list[str] = []
+    for condition in statement.conditions:
+        _, base, _ = operator_parts(condition.operator)
+        if (
+            condition.key.lower() == key
+            and not negated(base)
+            and base.startswith(("String", "Arn"))
+        ):
+            out.extend(str(v) for v in condition.values)
+    return out
+
+
+def concrete_account(pattern: str) -> str | None:
+    """A twelve-digit account that the wildcard pattern matches, or ``None``."""
+    if not pattern or set(pattern) - set("0123456789*?"):
+        return None
+    fixed = len(pattern.replace("*", ""))
+    if fixed > 12 or (fixed < 12 and "*" not in pattern):
+        return None
+    return pattern.replace("?", "1").replace("*", "1" * (12 - fixed), 1).replace("*", "")
+
+
+def has_wildcard(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+@attrs.frozen
+class Probe:
+    """An external ID a witness may send, and why it might get in.
+
+    ``kind`` is ``absent`` (no external ID), ``any`` (a made-up one), ``case`` (a case variant
+    of a written one), ``operator`` (a value a Numeric, Date or Bool operator accepts),
+    ``variable`` (the value of keys the caller chooses) or ``pattern`` (a Like pattern filled
+    in); ``written`` is the value of the policy it comes from.
+    """
+
+    value: str | None
+    kind: str
+    written: str = ""
+
+
+def external_id_probes(document: PolicyDocument) -> tuple[Probe, ...]:
+    """Every external ID worth trying against ``document``, from the meaning of each condition
+    on ``sts:ExternalId`` in any statement (``Deny`` ones included), most telling first."""
+    probes = [Probe(None, "absent"), Probe(GUESS, "any")]
+    for statement in document:
+        for condition in external_id_conditions(statement):
+            _, base, _ = operator_parts(condition.operator)
+            for value in condition.values:
+                probes.extend(_probes_for(base, str(value)))
+    order = ("absent", "any", "case", "operator", "variable", "pattern")
+    unique: dict[str | None, Probe] = {}
+    for probe in probes:
+        unique.setdefault(probe.value, probe)  # the first probe of a value wins
+    return tuple(sorted(unique.values(), key=lambda p: order.index(p.kind)))
+
+
+def _probes_for(base: str, text: str) -> list[Probe]:
+    """External IDs that a condition of ``base`` on ``text`` lets through, other than ``text``
+    itself where one exists."""
+    if base.startswith("Numeric"):
+        try:
+            number = decimal.Decimal(text)
+        except decimal.InvalidOperation:
+            return []
+        same = f"{number}0" if "." in str(number) else f"{number}.0"  # equal, written otherwise
+        values = (str(number + 1000), str(number - 1000), same)
+        return [Probe(v, "operator", text) for v in values]
+    if base.startswith("Date"):
+        dates = ("2999-01-01T00:00:00Z", "1970-01-02T00:00:00Z", text)
+        return [Probe(d, "operator", text) for d in dates if len(d) >= 2]
+    if base == "Bool":
+        return [Probe(v, "operator", text) for v in (text.swapcase(), "true", "false")]
+    if "${" in text:
+        return [Probe(text, "variable", text)]
+    if base.endswith("Like") and has_wildcard(text):
+        return [Probe(fill(text), "pattern", text)]
+    if base.endswith("IgnoreCase") and text.swapcase() != text:
+        return [Probe(text.swapcase(), "case", text)]
+    return []
+
+
 def assumes(statement: Statement, action: str) -> bool:
     lowered = action.lower()
     if statement.not_actions:
@@ -188,7 +284,7 @@ def exact_external_ids(statement: Statement) -> tuple[str, ...]:
     out: list[str] = []
     for condition in external_id_conditions(statement):
         _, base, _ = operator_parts(condition.operator)
-        if base in ("StringEquals", "StringLike") and not negated(base):
+        if base in ("StringEquals", "StringLike", "StringEqualsIgnoreCase"):
             out.extend(str(v) for v in condition.values if "*" not in str(v) and "?" not in str(v))
     return tuple(dict.fromkeys(out))
 

@@ -143,7 +143,7 @@ RULES: Final[dict[str, Rule]] = {
             (
                 "IAM does not support NotPrincipal in a role trust policy, so the role cannot be "
                 "created or updated with it; written with Allow, it means to trust every "
-                "principal that is not listed."
+                "principal that is not listed (with Deny, see XA145)."
             ),
         ),
         Rule(
@@ -255,6 +255,16 @@ RULES: Final[dict[str, Rule]] = {
             (
                 "ForAnyValue: on the single-valued sts:ExternalId works like the plain operator "
                 "but reads as if several values could be sent; use StringEquals."
+            ),
+        ),
+        Rule(
+            "XA145",
+            _L,
+            "Deny with NotPrincipal in a trust policy",
+            (
+                "IAM refuses NotPrincipal in a role trust policy, so the template or update "
+                "fails to deploy; with Deny it trusts no one more, so it is a broken policy "
+                "rather than a confused deputy. Deny with Principal and conditions instead."
             ),
         ),
         Rule(
