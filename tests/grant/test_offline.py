@@ -19,7 +19,7 @@ from tests.grant.grants import (
     _grant,
     _permissions,
 )
-from xaccess import ValidationError
+from xaccess import ThirdPartyGrant, ValidationError
 from xaccess.policy import Condition, PolicyDocument, Statement
 
 # -- offline evaluation ---------------------------------------------------------------------
@@ -302,3 +302,16 @@ def test_placeholder_account_avoids_trusted_and_calling_accounts() -> None:
     decision = grant.can_assume("arn:aws:iam::000000000002:role/Any", external_id=EXT)
 
     assert "implicit_deny" == decision.outcome
+
+
+def test_can_assume_reads_a_role_path_with_a_dollar_brace_literally() -> None:
+    """A role path holding "${" (legal in IAM paths) is not read as a policy variable."""
+    grant = ThirdPartyGrant(
+        role_name="Audit", path="/${x}/", trusted_account="111122223333", external_id=EXT
+    )
+
+    decision = grant.can_assume(
+        "arn:aws:iam::111122223333:role/Scanner", external_id=EXT, account_id="444455556666"
+    )
+
+    assert decision.allowed

@@ -19,6 +19,7 @@ from xaccess.grant.trust import (
     ASSUME_ROLE,
     SET_SOURCE_IDENTITY,
     TAG_SESSION,
+    literal,
     pinned_role_of_session,
 )
 from xaccess.policy import PolicyDocument, Statement
@@ -153,7 +154,8 @@ def can_assume(
                     Statement(
                         effect="Allow",
                         actions=(ASSUME_ROLE, TAG_SESSION, SET_SOURCE_IDENTITY),
-                        resources=(role_arn,),
+                        # A role path may hold "${", which a Resource would read as a variable.
+                        resources=(literal(role_arn),),
                     )
                 ]
             ),

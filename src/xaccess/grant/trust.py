@@ -149,8 +149,8 @@ def check_trustees(found: list[Trustee], partition: str, pin: str) -> None:
             )
 
 
-def _literal(value: str) -> str:
-    """Escape ``${`` so that a condition value is never read as a policy variable."""
+def literal(value: str) -> str:
+    """Escape ``${`` so that a condition value or resource is never read as a policy variable."""
     return value.replace("${", "${$}{")
 
 
@@ -255,7 +255,7 @@ def trust_policy(grant: ThirdPartyGrant) -> PolicyDocument:
         )
     if pinned:
         roots = dict.fromkeys(f"arn:{partition}:iam::{t.account}:root" for t in pinned)
-        arns = tuple(_literal(t.principal_arn(partition)) for t in pinned)
+        arns = tuple(literal(t.principal_arn(partition)) for t in pinned)
         statements.append(
             Statement(
                 effect="Allow",
