@@ -14,7 +14,6 @@ so the new grant is assembled from the old one's fields without running the cons
 
 from __future__ import annotations
 
-import functools
 import importlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -40,19 +39,6 @@ if TYPE_CHECKING:
     from xaccess.grant import describe, handoff, offline, packing, provision, serialize
     from xaccess.grant.trust import Trustee
     from xaccess.quotas import AccountQuotas
-
-
-@functools.lru_cache(maxsize=64)
-def _quotas(trust: int, inline: int, managed: int, per_role: int) -> AccountQuotas:
-    """The quotas value of a grant's four quota fields; the same few sets recur, so cached."""
-    from xaccess.quotas import AccountQuotas  # noqa: PLC0415 - loaded on use
-
-    return AccountQuotas(
-        trust_policy_size=trust,
-        inline_policies_size=inline,
-        managed_policy_size=managed,
-        managed_policies_per_role=per_role,
-    )
 
 
 class _OnFirstUse:
@@ -528,12 +514,9 @@ class ThirdPartyGrant:
 
         .. versionadded:: 0.1.0
         """
-        return _quotas(
-            self.trust_policy_quota,
-            self.inline_policies_quota,
-            self.managed_policy_quota,
-            self.max_managed_policies,
-        )
+        from xaccess.grant.packing import grant_quotas  # noqa: PLC0415 - loaded on use
+
+        return grant_quotas(self)
 
     # -- role and handoff --------------------------------------------------------------------
 

@@ -91,11 +91,22 @@ def grant_quotas(grant: ThirdPartyGrant) -> AccountQuotas:
 
     .. versionadded:: 0.1.0
     """
+    return _quotas(
+        grant.trust_policy_quota,
+        grant.inline_policies_quota,
+        grant.managed_policy_quota,
+        grant.max_managed_policies,
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _quotas(trust: int, inline: int, managed: int, per_role: int) -> AccountQuotas:
+    """The quotas value of four quota fields; the same few sets recur, so each is made once."""
     return AccountQuotas(
-        trust_policy_size=grant.trust_policy_quota,
-        inline_policies_size=grant.inline_policies_quota,
-        managed_policy_size=grant.managed_policy_quota,
-        managed_policies_per_role=grant.max_managed_policies,
+        trust_policy_size=trust,
+        inline_policies_size=inline,
+        managed_policy_size=managed,
+        managed_policies_per_role=per_role,
     )
 
 
@@ -159,7 +170,7 @@ def permission_policies(
     .. versionadded:: 0.1.0
     """
     if quotas is None:
-        quotas = grant.quotas
+        quotas = grant_quotas(grant)
     elif not isinstance(quotas, AccountQuotas):
         raise ValidationError("quotas", f"must be an AccountQuotas, got {type(quotas).__name__}")
     if not grant.statements:

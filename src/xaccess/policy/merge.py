@@ -14,13 +14,13 @@ decreasing needs. Merging runs in time linear in the statements (per pass), pack
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
 from xaccess.policy.model import Statement
 from xaccess.policy.size import iam_size
+from xaccess.policy.wire import statement_to_json
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -142,44 +142,7 @@ def statement_size(statement: Statement) -> int:
 
     .. versionadded:: 0.1.0
     """
-    return iam_size(json.dumps(statement.to_dict(), separators=(",", ":"), ensure_ascii=True))
-
-
-def first_fit_decreasing(sizes: Sequence[int], capacity: int) -> int:
-    """How many bins of ``capacity`` the items need, packed first-fit decreasing.
-
-    Each item goes into the first bin with room, largest item first; an item larger than
-    ``capacity`` takes a bin of its own. The first bin with room is found in a tree of the
-    bins' free space, so packing ``n`` items costs ``O(n log n)``.
-
-    Args:
-        sizes: The size of each item.
-        capacity: The size of one bin.
-
-    Returns:
-        The number of bins used.
-
-    .. versionadded:: 0.1.0
-    """
-    items = sorted(sizes, reverse=True)
-    oversized = sum(1 for size in items if size > capacity)
-    fitting = items[oversized:]
-    leaves = 1
-    while leaves < len(fitting):
-        leaves *= 2
-    free = [capacity] * (2 * leaves)  # free[node]: the most free space of a bin below node
-    used = 0
-    for size in fitting:
-        node = 1
-        while node < leaves:  # descend to the leftmost bin with room
-            node = 2 * node if free[2 * node] >= size else 2 * node + 1
-        free[node] -= size
-        used = max(used, node - leaves + 1)
-        node //= 2
-        while node:
-            free[node] = max(free[2 * node], free[2 * node + 1])
-            node //= 2
-    return oversized + used
+    return iam_size(statement_to_json(statement))
 
 
 # --- packing ----------------------------------------------------------------------------------
@@ -264,9 +227,38 @@ class _Bins:
     def roomiest(self) -> int:
         return self.first_with(self.free[1])
 
+    def take(self, leaf: int, size: int) -> None:
+        """Use ``size`` of bin ``leaf``'s free space."""
+        self._set(leaf, self.free[leaf + self.leaves] - size)
+
     def put(self, leaf: int, item: _Item) -> None:
         self.contents[leaf].append(item)
-        self._set(leaf, self.free[leaf + self.leaves] - item.size)
+        self.take(leaf, item.size)
+
+
+def first_fit_decreasing(sizes: Sequence[int], capacity: int) -> int:
+    """How many bins of ``capacity`` the items need, packed first-fit decreasing.
+
+    Each item goes into the first bin with room, largest item first; an item larger than
+    ``capacity`` takes a bin of its own. The first bin with room is found in the same tree of
+    free space the packer uses, so packing ``n`` items costs ``O(n log n)``.
+
+    Args:
+        sizes: The size of each item.
+        capacity: The size of one bin.
+
+    Returns:
+        The number of bins used.
+
+    .. versionadded:: 0.1.0
+    """
+    items = sorted(sizes, reverse=True)
+    oversized = sum(1 for size in items if size > capacity)
+    bins = _Bins(len(items) - oversized)
+    for size in items[oversized:]:
+        leaf = bins.first_with(size) if bins.most_free() >= size else bins.open(capacity)
+        bins.take(leaf, size)
+    return oversized + bins.opened
 
 
 def _with_part(statement: Statement, by: str, part: Sequence[str]) -> Statement:
